@@ -1,0 +1,46 @@
+# make run   — fresh clone → venv, demo data, full pipeline, scorecard printed
+# make test  — fresh clone → venv, lint, the whole test suite
+# make bench — benchmark at scale 1 and 10 (medians of 3 runs) → BENCHMARKS.md
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DATA_DIR ?= data
+LANDING ?= $(DATA_DIR)/landing
+DEMO_DAYS ?= 180
+DEMO_SCALE ?= 0.2
+DEMO_SEED ?= 42
+
+.PHONY: setup run test lint bench ui clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	@if [ ! -d "$(LANDING)/helpdesk" ]; then \
+	  $(BIN)/support-kpi generate --landing $(LANDING) --days $(DEMO_DAYS) --scale $(DEMO_SCALE) --seed $(DEMO_SEED); \
+	fi
+	$(BIN)/support-kpi run --landing $(LANDING) --data-dir $(DATA_DIR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check dagster_project tests scripts
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --scales 1 10 --repeats 3 --output BENCHMARKS.md
+
+ui: $(STAMP)
+	$(BIN)/support-kpi ui --landing $(LANDING) --data-dir $(DATA_DIR)
+
+clean:
+	rm -rf $(DATA_DIR) dbt_project/target dbt_project/logs

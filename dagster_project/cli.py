@@ -1,0 +1,149 @@
+"""`support-kpi`: generate demo data, run the pipeline, open the Dagster UI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, REPO_DIR, Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+LandingOption = Annotated[
+    Path,
+    typer.Option("--landing", envvar=LANDING_ENV, help="Landing folder (<source>/<entity>/files)."),
+]
+DataDirOption = Annotated[
+    Path,
+    typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Warehouse, published mart, reports."),
+]
+
+
+@app.command()
+def generate(
+    landing: LandingOption = Path("data/landing"),
+    days: Annotated[int, typer.Option(min=1, help="Days of history, ending at --end-date.")] = 365,
+    scale: Annotated[float, typer.Option(min=0.001, help="1 = ~100k tickets a year.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Same seed and arguments, same files.")] = 42,
+    end_date: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Last day (default: yesterday, UTC)."),
+    ] = None,
+) -> None:
+    """Write realistic, deterministic demo landing files."""
+    from rich.console import Console
+
+    from dagster_project.generate import generate as generate_files
+
+    console = Console()
+    clock = time.monotonic()
+    end: date | None = end_date.date() if end_date else None
+    with console.status(f"generating {days} days at scale {scale} into {landing} …"):
+        counts = generate_files(landing.resolve(), days=days, scale=scale, seed=seed, end_date=end)
+    for name, rows in sorted(counts.items()):
+        console.print(f"  {name:<32} {rows:>12,} rows")
+    console.print(f"[green]✓[/green] generated in {time.monotonic() - clock:.1f} s")
+
+
+@app.command()
+def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption = Path("data")) -> None:
+    """Load new landing files, dbt build with tests, publish the mart, print the scorecard."""
+    from dagster_project.progress import console
+    from dagster_project.publish import open_mart
+    from dagster_project.runner import run_pipeline
+    from dagster_project.scorecard import latest_complete_month, print_scorecard, scorecard_rows
+
+    settings = Settings.from_env(landing=landing, data_dir=data_dir)
+    if not settings.landing_dir.is_dir():
+        console.print(f"[red]landing folder {settings.landing_dir} does not exist[/red]")
+        raise typer.Exit(2)
+    outcome = run_pipeline(settings)
+    if not outcome.published and not outcome.skipped:
+        console.print("[red bold]run failed: nothing was published[/red bold]")
+        for error in outcome.errors:
+            console.print(f"[red]  {error}[/red]")
+        if settings.mart_path.exists():
+            console.print(f"the previous mart stays in place: {settings.mart_path}")
+        console.print(f"run report: {outcome.report_path}")
+        raise typer.Exit(1)
+
+    con = open_mart(settings.mart_path)
+    try:
+        month, complete = latest_complete_month(con)
+        if month is not None:
+            print_scorecard(console, month, complete, scorecard_rows(con, month))
+    finally:
+        con.close()
+    console.print(f"published mart: {settings.mart_path}")
+    console.print(f"run report: {outcome.report_path}")
+
+
+@app.command()
+def scorecard(
+    data_dir: DataDirOption = Path("data"),
+    month: Annotated[datetime | None, typer.Option(formats=["%Y-%m"], help="Month (default: latest complete).")] = None,
+) -> None:
+    """Print the scorecard of a month from the published mart."""
+    from dagster_project.progress import console
+    from dagster_project.publish import open_mart
+    from dagster_project.scorecard import latest_complete_month, print_scorecard, scorecard_rows
+
+    settings = Settings.from_env(data_dir=data_dir)
+    con = open_mart(settings.mart_path)
+    try:
+        if month is None:
+            chosen, complete = latest_complete_month(con)
+        else:
+            chosen, complete = month.date().replace(day=1), True
+        if chosen is None:
+            console.print("the scorecard is empty")
+            raise typer.Exit(1)
+        print_scorecard(console, chosen, complete, scorecard_rows(con, chosen))
+    finally:
+        con.close()
+
+
+@app.command()
+def ui(
+    landing: LandingOption = Path("data/landing"),
+    data_dir: DataDirOption = Path("data"),
+    port: Annotated[int, typer.Option(help="Port of the Dagster web UI.")] = 3000,
+) -> None:
+    """Start `dagster dev` on the project (asset graph, runs, schedules, sensors, checks)."""
+    from dagster_project.manifest import ensure_manifest
+
+    settings = Settings.from_env(landing=landing, data_dir=data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.export()
+    ensure_manifest()
+    dagster_home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(Path(sys.executable).with_name("dagster")),
+        "dev",
+        "-m",
+        "dagster_project.definitions",
+        "--port",
+        str(port),
+    ]
+    raise typer.Exit(subprocess.call(command, cwd=REPO_DIR))
+
+
+@app.command("contract-docs")
+def contract_docs() -> None:
+    """Regenerate docs/source_contract.md and the dbt sources YAML from the contract code."""
+    from dagster_project.contract.docs import write_contract_docs
+
+    for path in write_contract_docs(REPO_DIR):
+        typer.echo(f"wrote {path.relative_to(REPO_DIR)}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Dagster definitions, auto-loaded by ``dagster_project.definitions``."""

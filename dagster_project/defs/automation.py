@@ -1,0 +1,52 @@
+"""The daily job and its schedule, and a sensor that starts the job when landing files change."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+
+from dagster_project.contract import ENTITIES
+from dagster_project.defs.resources import PipelineSettings
+from dagster_project.loading.files import landing_files
+
+daily_kpi_job = dg.define_asset_job(
+    name="daily_kpi_job",
+    selection=dg.AssetSelection.all(),
+    # Steps run one after another in one process: the warehouse has a single writer.
+    executor_def=dg.in_process_executor,
+    description="Load new landing files, dbt build (models + tests), publish the mart.",
+)
+
+daily_kpi_schedule = dg.ScheduleDefinition(
+    name="daily_kpi_schedule",
+    job=daily_kpi_job,
+    cron_schedule="0 5 * * *",
+    execution_timezone="UTC",
+    description="Every day at 05:00 UTC, after the nightly landing drops.",
+)
+
+
+@dg.sensor(name="landing_files_sensor", job=daily_kpi_job, minimum_interval_seconds=60)
+def landing_files_sensor(
+    context: dg.SensorEvaluationContext, pipeline: PipelineSettings
+) -> dg.RunRequest | dg.SkipReason:
+    """Starts ``daily_kpi_job`` when a landing file appears or changes (name, size, mtime)."""
+    settings = pipeline.settings()
+    listing = []
+    for entity in ENTITIES:
+        for path, _ in landing_files(settings.landing_dir, entity):
+            stat = path.stat()
+            listing.append(f"{path.relative_to(settings.landing_dir)}|{stat.st_size}|{stat.st_mtime_ns}")
+    if not listing:
+        return dg.SkipReason(f"{settings.landing_dir} holds no landing files")
+    digest = hashlib.sha256("\n".join(listing).encode()).hexdigest()
+    if digest == context.cursor:
+        return dg.SkipReason("no new or changed landing files")
+    context.update_cursor(digest)
+    return dg.RunRequest(run_key=digest, tags={"trigger": "landing_files_sensor"})
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(jobs=[daily_kpi_job], schedules=[daily_kpi_schedule], sensors=[landing_files_sensor])

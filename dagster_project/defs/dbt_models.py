@@ -1,0 +1,72 @@
+"""The dbt project as Dagster assets, with dbt sources mapped onto the raw landing assets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from dagster_project.dbt_results import failed_nodes, summarize
+from dagster_project.defs.raw_landing import raw_asset_key
+from dagster_project.defs.resources import PipelineSettings
+from dagster_project.project import dbt_project
+from dagster_project.warehouse import warehouse_lock
+
+_LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "mart"}
+
+
+class SupportKpiTranslator(DagsterDbtTranslator):
+    """dbt source ``helpdesk.tickets`` is the raw asset ``raw/helpdesk/tickets``; models are
+    keyed by schema and name (``mart/fct_tickets``) and grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return raw_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        layer = fqn[1] if len(fqn) > 2 else ""
+        return _LAYER_GROUPS.get(layer, "dbt")
+
+
+translator = SupportKpiTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
+def support_kpi_dbt(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings
+) -> Iterator[Any]:
+    """``dbt build``: seeds, models and their tests in dependency order, under the warehouse lock."""
+    settings = pipeline.settings()
+    with warehouse_lock(settings.lock_path):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        run_results = invocation.get_artifact("run_results.json")
+    settings.dbt_results_path.write_text(json.dumps(run_results))
+    summary = summarize(run_results)
+    context.log.info(f"dbt build: {summary.models} models, {summary.tests} tests ({summary.tests_failed} failed)")
+    if not invocation.is_successful():
+        failures = failed_nodes(run_results)
+        raise dg.Failure(
+            description="dbt build failed: " + "; ".join(failures or ["see the dbt log"]),
+            metadata={"failed": failures},
+        )
+
+
+mart_asset_keys = [key for key in support_kpi_dbt.keys if key.path[0] == "mart"]
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[support_kpi_dbt])

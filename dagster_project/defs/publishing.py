@@ -1,0 +1,44 @@
+"""Publish the mart once every model and test of the dbt build has passed."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dagster_project.defs.dbt_models import mart_asset_keys
+from dagster_project.defs.resources import PipelineSettings
+from dagster_project.publish import publish_mart
+from dagster_project.state import record_published_state
+from dagster_project.warehouse import warehouse_lock
+
+PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
+
+
+@dg.asset(
+    key=PUBLISHED_MART_KEY,
+    deps=mart_asset_keys,
+    group_name="publish",
+    kinds={"duckdb"},
+    description=(
+        "`<data-dir>/mart.duckdb`: a copy of the warehouse's `mart` schema, switched in atomically. "
+        "Runs only when the dbt build (models and error-severity tests) succeeded."
+    ),
+)
+def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> dg.MaterializeResult:
+    settings = pipeline.settings()
+    with warehouse_lock(settings.lock_path):
+        result = publish_mart(settings.warehouse_path, settings.mart_path, run_id=context.run_id)
+        record_published_state(settings)
+    context.log.info(f"published {len(result.table_rows)} tables to {result.mart_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.mart_path)),
+            "tables": len(result.table_rows),
+            "rows": dg.MetadataValue.json(result.table_rows),
+            "seconds": round(result.seconds, 3),
+        }
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[published_mart])

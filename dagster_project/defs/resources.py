@@ -1,0 +1,36 @@
+"""Resources shared by the assets: where the pipeline's files live, and the dbt CLI."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from dagster_project.progress import progress_logger
+from dagster_project.project import dbt_project
+from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, Settings
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """Landing folder and data folder; defaults come from SUPPORT_KPI_LANDING / _DATA_DIR."""
+
+    landing_dir: str = os.environ.get(LANDING_ENV, "data/landing")
+    data_dir: str = os.environ.get(DATA_DIR_ENV, "data")
+
+    def settings(self) -> Settings:
+        settings = Settings.from_env(landing=self.landing_dir, data_dir=self.data_dir)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.export()
+        return settings
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(
+        resources={
+            "pipeline": PipelineSettings(),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+        loggers={"progress": progress_logger},
+    )

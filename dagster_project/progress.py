@@ -1,0 +1,47 @@
+"""A Dagster logger that shows each step of a run as one line on the terminal (Rich)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import dagster as dg
+from rich.console import Console
+
+console = Console(stderr=False, highlight=False)
+
+_NOISE = ("Writing file at", "Loading file from")
+
+
+class _StepLineHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self._started: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = record.__dict__.get("dagster_meta") or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        if event is None:
+            message = str(meta.get("orig_message") or record.getMessage())
+            if record.levelno >= logging.INFO and step and not message.startswith(_NOISE):
+                style = "yellow" if record.levelno >= logging.WARNING else "dim"
+                console.print(f"    [{style}]{message}[/{style}]")
+            return
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            self._started[step] = time.monotonic()
+            console.print(f"[bold]▶ {step}[/bold]")
+        elif kind in {"STEP_SUCCESS", "STEP_FAILURE"}:
+            seconds = time.monotonic() - self._started.get(step, time.monotonic())
+            mark = "[green]✓[/green]" if kind == "STEP_SUCCESS" else "[red]✗[/red]"
+            console.print(f"{mark} {step} [dim]{seconds:.1f} s[/dim]")
+        elif kind == "STEP_SKIPPED":
+            console.print(f"[yellow]- {step} skipped (an upstream step failed)[/yellow]")
+
+
+@dg.logger(description="One line per step on the terminal; used by `support-kpi run`.")
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("support_kpi.progress", level=logging.DEBUG)
+    logger.addHandler(_StepLineHandler())
+    return logger

@@ -1,0 +1,177 @@
+"""`support-kpi run`: execute the daily job in-process and write the run report."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from dagster_project.dbt_results import failed_nodes, summarize
+from dagster_project.settings import Settings
+from dagster_project.state import check_freshness
+
+JOB_NAME = "daily_kpi_job"
+
+
+@dataclass
+class RunOutcome:
+    published: bool
+    skipped: bool
+    report_path: Path
+    errors: list[str] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def _metadata_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _collect(instance: dg.DagsterInstance, run_id: str) -> tuple[list[dict], dict, list[str]]:
+    """Step timings, per-entity load figures and failure messages from the run's event log."""
+    steps: dict[str, dict[str, Any]] = {}
+    entities: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            continue
+        step = steps.setdefault(event.step_key, {"step": event.step_key, "status": "not run"})
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            step["started_at"] = entry.timestamp
+        elif kind in {"STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}:
+            step["status"] = {"STEP_SUCCESS": "success", "STEP_FAILURE": "failure"}.get(kind, "skipped")
+            if "started_at" in step:
+                step["seconds"] = round(entry.timestamp - step.pop("started_at"), 3)
+            if kind == "STEP_FAILURE":
+                error = event.step_failure_data.error if event.step_failure_data else None
+                user = getattr(event.step_failure_data, "user_failure_data", None)
+                message = (user.description if user and user.description else None) or (
+                    error.message.strip() if error else "failed"
+                )
+                errors.append(f"{event.step_key}: {message}")
+        elif kind == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            path = materialization.asset_key.path
+            if path[0] == "raw":
+                meta = {k: _metadata_value(v) for k, v in materialization.metadata.items()}
+                entities["/".join(path[1:])] = meta
+    for step in steps.values():
+        step.pop("started_at", None)
+    return list(steps.values()), entities, errors
+
+
+def _write_report(settings: Settings, report: dict[str, Any]) -> Path:
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = settings.reports_dir / f"run-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, default=str))
+    return path
+
+
+def run_pipeline(settings: Settings) -> RunOutcome:
+    """Load new landing files, dbt build, publish — or nothing, when nothing changed."""
+    from dagster_project.progress import console
+
+    started_at = datetime.now(UTC)
+    clock = time.monotonic()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.export()
+    report: dict[str, Any] = {
+        "started_at": started_at.isoformat(),
+        "landing_dir": str(settings.landing_dir),
+        "data_dir": str(settings.data_dir),
+        "mart_path": str(settings.mart_path),
+    }
+
+    check_clock = time.monotonic()
+    freshness = check_freshness(settings)
+    check_step = {
+        "step": "freshness_check",
+        "status": "success",
+        "seconds": round(time.monotonic() - check_clock, 3),
+    }
+    if freshness.up_to_date:
+        console.print(f"[green]✓ nothing to do:[/green] {freshness.reason}; {settings.mart_path} is current")
+        report.update(
+            status="skipped",
+            published=False,
+            reason=freshness.reason,
+            steps=[check_step],
+            entities={},
+            seconds=round(time.monotonic() - clock, 3),
+        )
+        return RunOutcome(
+            published=False,
+            skipped=True,
+            report_path=_write_report(settings, report),
+            report=report,
+        )
+    console.print(f"[bold]run needed:[/bold] {freshness.reason}")
+
+    prepare_clock = time.monotonic()
+    from dagster_project.manifest import ensure_manifest
+
+    ensure_manifest()
+    from dagster_project.definitions import defs
+
+    definitions = defs()
+    job = definitions.resolve_job_def(JOB_NAME)
+    prepare_step = {
+        "step": "load_definitions",
+        "status": "success",
+        "seconds": round(time.monotonic() - prepare_clock, 3),
+    }
+
+    settings.dbt_results_path.unlink(missing_ok=True)
+    instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}})
+    steps, entities, errors = _collect(instance, result.run_id)
+
+    dbt_section: dict[str, Any] = {}
+    if settings.dbt_results_path.exists():
+        run_results = json.loads(settings.dbt_results_path.read_text())
+        summary = summarize(run_results)
+        dbt_section = {
+            "models": summary.models,
+            "seeds": summary.seeds,
+            "tests_run": summary.tests,
+            "tests_failed": summary.tests_failed,
+            "tests_warned": summary.tests_warned,
+            "unit_tests": summary.unit_tests,
+            "failed": failed_nodes(run_results),
+        }
+    published = result.success
+    report.update(
+        status="success" if published else "failure",
+        published=published,
+        run_id=result.run_id,
+        steps=[check_step, prepare_step, *steps],
+        entities=entities,
+        totals={
+            key: sum(int(e.get(key, 0) or 0) for e in entities.values())
+            for key in ("rows_read", "rows_loaded", "rows_quarantined", "files_loaded")
+        },
+        dbt=dbt_section,
+        errors=errors,
+        finished_at=datetime.now(UTC).isoformat(),
+        seconds=round(time.monotonic() - clock, 3),
+    )
+    return RunOutcome(
+        published=published,
+        skipped=False,
+        report_path=_write_report(settings, report),
+        errors=errors,
+        report=report,
+    )
+
+
+def _has_dagster_home() -> bool:
+    import os
+
+    return bool(os.environ.get("DAGSTER_HOME"))

@@ -1,0 +1,166 @@
+"""Benchmark: generate demo data, time full `support-kpi run`s, write BENCHMARKS.md.
+
+For each scale: generate a year of data once, then `--repeats` times: a first run on a fresh
+data dir (timed, peak memory of the whole process tree sampled every 0.1 s, per-step times from
+the run report) followed by a second run with nothing new. Medians are reported because the
+machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).with_name("support-kpi"))
+END_DATE = "2026-10-31"
+
+
+def measured(command: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (bytes) summed over the process tree, exit code."""
+    started = time.monotonic()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        try:
+            for proc in [process, *process.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+        peak = max(peak, total)
+        time.sleep(0.1)
+    return time.monotonic() - started, peak, process.returncode
+
+
+def latest_report(data_dir: Path) -> dict:
+    reports = sorted((data_dir / "reports").glob("run-*.json"))
+    return json.loads(reports[-1].read_text()) if reports else {}
+
+
+def bench_scale(scale: float, repeats: int, root: Path) -> dict:
+    landing = root / f"scale-{scale:g}" / "landing"
+    shutil.rmtree(landing.parent, ignore_errors=True)
+    gen_seconds, gen_peak, code = measured(
+        [
+            CLI,
+            "generate",
+            "--landing",
+            str(landing),
+            "--days",
+            "365",
+            "--scale",
+            str(scale),
+            "--seed",
+            "42",
+            "--end-date",
+            END_DATE,
+        ]
+    )
+    if code != 0:
+        raise SystemExit(f"generate failed at scale {scale}")
+    first, second, peaks, steps = [], [], [], {}
+    rows: dict = {}
+    for attempt in range(repeats):
+        data_dir = landing.parent / f"data-{attempt}"
+        shutil.rmtree(data_dir, ignore_errors=True)
+        run = [CLI, "run", "--landing", str(landing), "--data-dir", str(data_dir)]
+        seconds, peak, code = measured(run)
+        if code != 0:
+            raise SystemExit(f"run failed at scale {scale}: see {data_dir / 'reports'}")
+        report = latest_report(data_dir)
+        rows = report.get("totals", {})
+        for step in report.get("steps", []):
+            steps.setdefault(step["step"], []).append(step.get("seconds", 0.0))
+        again, _, code = measured(run)
+        if code != 0:
+            raise SystemExit(f"second run failed at scale {scale}")
+        first.append(seconds)
+        second.append(again)
+        peaks.append(peak)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        print(
+            f"scale {scale:g} run {attempt + 1}: {seconds:.1f} s, peak {peak / 2**30:.2f} GiB, "
+            f"second run {again:.1f} s",
+            flush=True,
+        )
+    return {
+        "scale": scale,
+        "generate_seconds": gen_seconds,
+        "generate_peak": gen_peak,
+        "first": first,
+        "second": second,
+        "peaks": peaks,
+        "steps": steps,
+        "rows": rows,
+    }
+
+
+def render(results: list[dict], repeats: int) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` (`scripts/bench.py`) on this "
+        f"{psutil.cpu_count()}-core, {psutil.virtual_memory().total / 2**30:.0f} GiB machine (shared, noisy). "
+        f"365 days of demo data ending {END_DATE}, seed 42. Each figure is the median of {repeats} runs; "
+        "a first run starts from an empty data dir; the second run follows it with nothing new. "
+        "Peak memory is the summed RSS of `support-kpi` and its children (dbt), sampled every 0.1 s.",
+        "",
+        "Targets (issue 2): scale 10 under 5 minutes and under 4 GiB; second run under a tenth of the first.",
+        "",
+        "| scale | rows read | generate s | first run s (median) | peak GiB (median) "
+        "| second run s (median) | second / first |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        first, second = statistics.median(r["first"]), statistics.median(r["second"])
+        lines.append(
+            f"| {r['scale']:g} | {r['rows'].get('rows_read', 0):,} | {r['generate_seconds']:.1f} | "
+            f"{first:.1f} | {statistics.median(r['peaks']) / 2**30:.2f} | {second:.1f} | {second / first:.3f} |"
+        )
+    for r in results:
+        lines += [
+            "",
+            f"## Steps at scale {r['scale']:g} (median seconds of the first runs)",
+            "",
+            "| step | seconds |",
+            "| --- | ---: |",
+        ]
+        for step, values in sorted(r["steps"].items(), key=lambda kv: -statistics.median(kv[1])):
+            lines.append(f"| {step} | {statistics.median(values):.1f} |")
+        lines += [
+            "",
+            "All runs (s): first "
+            + ", ".join(f"{s:.1f}" for s in r["first"])
+            + "; second "
+            + ", ".join(f"{s:.1f}" for s in r["second"]),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--root", type=Path, default=REPO / "data" / "bench")
+    parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+    date.fromisoformat(END_DATE)
+    results = [bench_scale(scale, args.repeats, args.root) for scale in args.scales]
+    args.output.write_text(render(results, args.repeats))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

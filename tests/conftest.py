@@ -1,0 +1,99 @@
+"""Shared, session-scoped fixtures: each built warehouse is paid for once per test session.
+
+`support-kpi run` costs Dagster and dbt start-up (tens of seconds), so the integration tests share
+a few runs: the golden helpdesk fixture, and a small generated demo data set.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.publish import open_mart
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN_LANDING = FIXTURES / "golden_helpdesk" / "landing"
+
+
+@dataclass(frozen=True)
+class CliRun:
+    returncode: int
+    output: str
+    landing: Path
+    data_dir: Path
+
+    @property
+    def mart_path(self) -> Path:
+        return self.data_dir / "mart.duckdb"
+
+
+def support_kpi(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a child process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**__import__("os").environ, "COLUMNS": "160", "NO_COLOR": "1"},
+    )
+
+
+def run_pipeline(landing: Path, data_dir: Path) -> CliRun:
+    done = support_kpi("run", "--landing", str(landing), "--data-dir", str(data_dir))
+    return CliRun(done.returncode, done.stdout + done.stderr, landing, data_dir)
+
+
+@pytest.fixture(scope="session")
+def golden_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    data_dir = tmp_path_factory.mktemp("golden") / "data"
+    run = run_pipeline(GOLDEN_LANDING, data_dir)
+    assert run.returncode == 0, run.output
+    return run
+
+
+@pytest.fixture(scope="session")
+def golden_mart(golden_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the mart published from the golden helpdesk fixture."""
+    con = open_mart(golden_run.mart_path)
+    yield con
+    con.close()
+
+
+DEMO_END = date(2026, 3, 15)
+
+
+@pytest.fixture(scope="session")
+def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("demo") / "landing"
+    done = support_kpi(
+        "generate",
+        "--landing",
+        str(landing),
+        "--days",
+        "75",
+        "--scale",
+        "0.03",
+        "--seed",
+        "7",
+        "--end-date",
+        DEMO_END.isoformat(),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return landing
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    data_dir = tmp_path_factory.mktemp("demo-data") / "data"
+    run = run_pipeline(demo_landing, data_dir)
+    assert run.returncode == 0, run.output
+    return run

@@ -1,0 +1,52 @@
+"""Load every Dagster definition, as `dagster dev` would, and check the lineage is connected."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from dagster_project.contract import ENTITIES
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dg.Definitions:
+    from dagster_project.manifest import ensure_manifest
+
+    ensure_manifest()
+    from dagster_project.definitions import defs
+
+    loaded = defs()
+    loaded.validate_loadable(loaded)
+    return loaded
+
+
+def test_jobs_schedules_and_sensor_come_in_pairs(definitions: dg.Definitions) -> None:
+    job = definitions.resolve_job_def("daily_kpi_job")
+    schedule = definitions.resolve_schedule_def("daily_kpi_schedule")
+    sensor = definitions.resolve_sensor_def("landing_files_sensor")
+    assert schedule.job_name == job.name
+    assert sensor.job_name == job.name
+
+
+def test_one_raw_asset_per_entity_grouped_by_source(definitions: dg.Definitions) -> None:
+    graph = definitions.resolve_asset_graph()
+    for entity in ENTITIES:
+        key = dg.AssetKey(["raw", entity.source, entity.name])
+        assert graph.has(key), key
+        assert graph.get(key).group_name == entity.source
+
+
+def test_dbt_sources_map_onto_raw_assets_and_publish_is_downstream(
+    definitions: dg.Definitions,
+) -> None:
+    graph = definitions.resolve_asset_graph()
+    raw_keys = {dg.AssetKey(["raw", e.source, e.name]) for e in ENTITIES}
+    stg_tickets = graph.get(dg.AssetKey(["staging", "stg_helpdesk__tickets"]))
+    assert dg.AssetKey(["raw", "helpdesk", "tickets"]) in stg_tickets.parent_keys
+    # Every upstream of a dbt model that is not itself a dbt node is a raw landing asset.
+    dbt_keys = {k for k in graph.get_all_asset_keys() if k.path[0] in {"staging", "intermediate", "mart", "reference"}}
+    for key in dbt_keys:
+        for parent in graph.get(key).parent_keys:
+            assert parent in dbt_keys or parent in raw_keys, (key, parent)
+    published = graph.get(dg.AssetKey(["published", "mart"]))
+    assert dg.AssetKey(["mart", "kpi_scorecard_monthly"]) in published.parent_keys

@@ -1,0 +1,114 @@
+"""End to end through the real CLI: generate → run → published mart; no-op rerun; a failing gate."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+from dagster_project.publish import open_mart
+from tests.conftest import CliRun, run_pipeline
+
+
+def _report(run: CliRun) -> dict:
+    reports = sorted((run.data_dir / "reports").glob("run-*.json"))
+    assert reports, f"no run report in {run.data_dir}"
+    return json.loads(reports[-1].read_text())
+
+
+def test_run_publishes_mart_and_prints_scorecard(demo_run: CliRun) -> None:
+    assert "Scorecard" in demo_run.output
+    assert "tickets_created" in demo_run.output
+    assert "run report:" in demo_run.output
+    con = open_mart(demo_run.mart_path)
+    try:
+        tables = {
+            r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'mart'").fetchall()
+        }
+        for expected in (
+            "fct_tickets",
+            "fct_ticket_replies",
+            "dim_agents",
+            "dim_customers",
+            "dim_date",
+            "kpi_scorecard_monthly",
+        ):
+            assert expected in tables
+        tickets = con.execute("select count(*) from mart.fct_tickets").fetchone()[0]
+        created = con.execute(
+            "select sum(value) from mart.kpi_scorecard_monthly where kpi_id = 'tickets_created'"
+        ).fetchone()[0]
+        assert tickets > 100
+        assert created == tickets
+        # PII never reaches the mart in clear.
+        columns = {
+            r[0] for r in con.execute("select column_name from duckdb_columns() where schema_name = 'mart'").fetchall()
+        }
+        assert not {"email", "subject", "caller_number", "comment"} & columns
+    finally:
+        con.close()
+
+
+def test_run_report_has_steps_rows_and_tests(demo_run: CliRun) -> None:
+    report = _report(demo_run)
+    assert report["status"] == "success" and report["published"] is True
+    steps = {s["step"]: s for s in report["steps"]}
+    assert "support_kpi_dbt" in steps and "published__mart" in steps
+    assert all(s["status"] == "success" for s in steps.values())
+    tickets = report["entities"]["helpdesk/tickets"]
+    assert tickets["rows_loaded"] > 0
+    assert tickets["rows_loaded"] + tickets["rows_quarantined"] == tickets["rows_read"]
+    assert report["dbt"]["tests_run"] > 10 and report["dbt"]["tests_failed"] == 0
+
+
+def test_second_run_without_new_files_skips_all_work(demo_run: CliRun) -> None:
+    before = demo_run.mart_path.stat().st_mtime_ns
+    again = run_pipeline(demo_run.landing, demo_run.data_dir)
+    assert again.returncode == 0, again.output
+    assert "nothing to do" in again.output
+    assert demo_run.mart_path.stat().st_mtime_ns == before
+    assert _report(again)["status"] == "skipped"
+
+
+def _copy_run(run: CliRun, target: Path) -> CliRun:
+    shutil.copytree(run.landing, target / "landing")
+    shutil.copytree(run.data_dir, target / "data")
+    return CliRun(0, "", target / "landing", target / "data")
+
+
+def test_failing_dbt_test_blocks_publishing_and_keeps_previous_mart(demo_run: CliRun, tmp_path: Path) -> None:
+    copy = _copy_run(demo_run, tmp_path)
+    reader = open_mart(copy.mart_path)  # a BI tool holding the old mart
+    published_before = reader.execute("select count(*) from mart.fct_tickets").fetchone()[0]
+    before = copy.mart_path.read_bytes()
+
+    # An event dated before its ticket was created: passes the loader, fails an error-severity test.
+    ticket_id, created_at = reader.execute(
+        "select ticket_id, created_at from mart.fct_tickets order by ticket_id limit 1"
+    ).fetchone()
+    bad = copy.landing / "helpdesk" / "ticket_events" / "zz-bad-clock.csv"
+    with bad.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["event_id", "ticket_id", "occurred_at", "event_type", "actor_type"])
+        writer.writerow(
+            [
+                "bad-clock-1",
+                ticket_id,
+                f"{created_at.year - 1}-01-01T00:00:00Z",
+                "internal_note",
+                "agent",
+            ]
+        )
+
+    failed = run_pipeline(copy.landing, copy.data_dir)
+    assert failed.returncode != 0
+    assert "assert_ticket_events_not_before_ticket_creation" in failed.output
+    assert "nothing was published" in failed.output
+    assert copy.mart_path.read_bytes() == before
+    # The reader still works on the version it opened.
+    assert reader.execute("select count(*) from mart.fct_tickets").fetchone()[0] == published_before
+    reader.close()
+    report = _report(failed)
+    assert report["published"] is False
+    assert any("assert_ticket_events_not_before_ticket_creation" in f for f in report["dbt"]["failed"])
