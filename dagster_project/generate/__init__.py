@@ -1,0 +1,116 @@
+"""Realistic, deterministic demo landing data.
+
+``generate(landing, days, scale, seed)`` writes the helpdesk and crm landing files for the
+``days`` days ending ``end_date`` (default: yesterday, UTC). The same arguments always give
+byte-identical files. Every component draws from its own named random stream
+(``World.rng(name)``), so adding a source later changes none of the existing files.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from dagster_project.generate.crm import Customers, build_customers, customers_table
+from dagster_project.generate.helpdesk import (
+    Helpdesk,
+    events_table,
+    simulate,
+    ticket_ids,
+    ticket_versions,
+    tickets_table,
+)
+from dagster_project.generate.staff import GROUPS, Staff, build_staff
+from dagster_project.generate.world import World
+from dagster_project.generate.writer import (
+    codes_to_strings,
+    month_groups,
+    month_keys,
+    write_csv,
+    write_parquet,
+)
+
+__all__ = ["generate"]
+
+
+def generate(landing: Path, days: int, scale: float, seed: int, end_date: date | None = None) -> dict[str, int]:
+    """Write demo landing files; return rows written per '<source>/<entity>'.
+
+    end_date default: yesterday (UTC).
+    """
+    landing = Path(landing)
+    if end_date is None:
+        end_date = datetime.now(UTC).date() - timedelta(days=1)
+    world = World(seed=seed, days=days, scale=scale, end_date=end_date)
+    staff = build_staff(world)
+    customers = build_customers(world)
+    hd = simulate(world, staff, customers)
+
+    written: dict[str, int] = {}
+    written.update(_write_helpdesk(landing, world, staff, customers, hd))
+    # Customers churn only after their last contact (new sources add their contacts here).
+    last_contact = np.full(customers.n, -1, dtype=np.int64)
+    np.maximum.at(last_contact, hd.tickets.requester, hd.tickets.created)
+    churned = customers.final_churn(world, last_contact)
+    written["crm/customers"] = write_csv(
+        customers_table(customers, churned), landing / "crm/customers/customers.csv.gz"
+    )
+    return written
+
+
+def _write_helpdesk(landing: Path, world: World, staff: Staff, customers: Customers, hd: Helpdesk) -> dict[str, int]:
+    folder = landing / "helpdesk"
+    written = {
+        "helpdesk/groups": write_csv(groups_table(), folder / "groups/groups.csv"),
+        "helpdesk/agents": write_csv(agents_table(staff, world.period.cutoff_ts), folder / "agents/agents.csv"),
+        "helpdesk/tickets": 0,
+        "helpdesk/ticket_events": 0,
+    }
+    ids = ticket_ids(hd.tickets.n)
+    customer_ids = customers.ids()
+    versions = ticket_versions(hd, staff)
+    order = np.lexsort((versions.ticket, versions.updated))
+    for label, rows in month_groups(month_keys(versions.updated[order])):
+        table = tickets_table(
+            hd,
+            versions,
+            order[rows],
+            ticket_id=ids,
+            customer_id=customer_ids,
+            customer_country=customers.country,
+            staff=staff,
+        )
+        written["helpdesk/tickets"] += write_parquet(table, folder / f"tickets/{label}.parquet")
+
+    e = hd.events
+    order = np.lexsort((e.seq, e.ticket, e.t))
+    for label, rows in month_groups(month_keys(e.t[order])):
+        table = events_table(hd, order[rows], ids)
+        written["helpdesk/ticket_events"] += write_parquet(table, folder / f"ticket_events/{label}.parquet")
+    return written
+
+
+def groups_table() -> pa.Table:
+    return pa.table(
+        {
+            "group_id": [g.group_id for g in GROUPS],
+            "group_name": [g.group_name for g in GROUPS],
+        }
+    )
+
+
+def agents_table(staff: Staff, cutoff_ts: int) -> pa.Table:
+    return pa.table(
+        {
+            "agent_id": staff.agent_id,
+            "agent_name": staff.agent_name,
+            "email": staff.email,
+            "group_id": codes_to_strings(staff.group, [g.group_id for g in GROUPS]),
+            "hired_at": pa.array(staff.hired_ts.astype("datetime64[s]").astype("datetime64[D]")),
+            "country_code": staff.country_code,
+            "is_active": pa.array(staff.is_active(cutoff_ts)),
+        }
+    )

@@ -1,0 +1,138 @@
+"""Landing files of an entity and which of them still need loading (the file ledger)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from dagster_project.contract import Entity
+from dagster_project.loading.schema import LEDGER_TABLE, ledger_exists
+
+logger = logging.getLogger(__name__)
+
+FileFormat = Literal["csv", "parquet", "jsonl"]
+
+SUFFIXES: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".csv.gz": "csv",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".jsonl.gz": "jsonl",
+}
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """A file in `<landing>/<source>/<entity>/` that is new or changed since its last load."""
+
+    path: Path
+    relative_path: str  # POSIX path relative to the landing folder, e.g. helpdesk/tickets/a.csv
+    format: FileFormat
+    size_bytes: int
+    mtime_ns: int
+    previously_loaded: bool
+    sha256: str | None = None  # known when it had to be computed to detect a change
+
+
+@dataclass(frozen=True)
+class _LedgerEntry:
+    size_bytes: int
+    mtime_ns: int
+    sha256: str
+
+
+def file_format(path: Path) -> FileFormat | None:
+    name = path.name.lower()
+    for suffix, fmt in SUFFIXES.items():
+        if name.endswith(suffix):
+            return fmt
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def entity_folder(landing: Path, entity: Entity) -> Path:
+    return landing / entity.source / entity.name
+
+
+def landing_files(landing: Path, entity: Entity) -> list[tuple[Path, FileFormat]]:
+    """Loadable files of the entity, sorted by name (the load order, hence batch order)."""
+    folder = entity_folder(landing, entity)
+    if not folder.is_dir():
+        return []
+    found: list[tuple[Path, FileFormat]] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        fmt = file_format(path)
+        if fmt is None:
+            logger.warning("ignoring %s: not one of %s", path, ", ".join(SUFFIXES))
+            continue
+        found.append((path, fmt))
+    return found
+
+
+def _ledger(con: duckdb.DuckDBPyConnection, entity: Entity) -> dict[str, _LedgerEntry]:
+    if not ledger_exists(con):
+        return {}
+    rows = con.execute(
+        f"select source_file, size_bytes, mtime_ns, sha256 from {LEDGER_TABLE} where source = ? and entity = ?",
+        [entity.source, entity.name],
+    ).fetchall()
+    return {row[0]: _LedgerEntry(row[1], row[2], row[3]) for row in rows}
+
+
+@dataclass(frozen=True)
+class Scan:
+    pending: list[LandingFile]  # new or changed: to load
+    touched: list[LandingFile]  # unchanged content, new mtime: the ledger's mtime is refreshed
+    skipped: int  # files that are loaded and unchanged (touched included)
+
+
+def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> Scan:
+    """Compare the entity's landing files with the ledger.
+
+    Size and mtime are compared first; the content hash is computed only when the size is equal
+    but the mtime differs (a different size is a change without hashing).
+    """
+    ledger = _ledger(con, entity)
+    pending: list[LandingFile] = []
+    touched: list[LandingFile] = []
+    files = landing_files(landing, entity)
+    for path, fmt in files:
+        stat = path.stat()
+        relative = path.relative_to(landing).as_posix()
+        entry = ledger.get(relative)
+        file = LandingFile(
+            path=path,
+            relative_path=relative,
+            format=fmt,
+            size_bytes=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            previously_loaded=entry is not None,
+        )
+        if entry is None or entry.size_bytes != stat.st_size:
+            pending.append(file)
+            continue
+        if entry.mtime_ns == stat.st_mtime_ns:
+            continue
+        digest = sha256_of(path)
+        hashed = replace(file, sha256=digest)
+        (touched if digest == entry.sha256 else pending).append(hashed)
+    return Scan(pending=pending, touched=touched, skipped=len(files) - len(pending))
+
+
+def pending_files(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> list[LandingFile]:
+    """New or changed files of the entity, in load order. Read-only on the warehouse."""
+    return scan(con, landing, entity).pending

@@ -1,0 +1,218 @@
+"""Load the pending landing files of one entity into raw_<source>.<entity>.
+
+Per file, in one transaction: delete what an earlier version of the file left in the raw table
+and in quarantine, insert the good rows, insert the bad rows into raw_meta.quarantine, and record
+the file in raw_meta.loaded_files. Validation and conversion run as DuckDB SQL (no per-row Python).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.contract import METADATA_COLUMNS, Entity
+from dagster_project.loading.files import LandingFile, scan, sha256_of
+from dagster_project.loading.schema import (
+    BATCH_SEQUENCE,
+    LEDGER_TABLE,
+    QUARANTINE_TABLE,
+    ensure_raw_schema,
+)
+from dagster_project.loading.sql import ident, literal
+from dagster_project.loading.stage import (
+    CHECKED_TABLE,
+    STAGE_TABLE,
+    StagedFile,
+    drop_stage,
+    stage_file,
+)
+from dagster_project.loading.validate import (
+    any_failed,
+    build_checked_query,
+    build_checks,
+    quarantine_fields,
+    raw_name,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileLoadResult:
+    source_file: str
+    batch_id: int
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    extra_columns: list[str]
+
+
+@dataclass
+class EntityLoadResult:
+    source: str
+    entity: str
+    files_loaded: int = 0
+    files_skipped: int = 0
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+    files: list[FileLoadResult] = field(default_factory=list)
+
+    def add(self, result: FileLoadResult) -> None:
+        self.files.append(result)
+        self.files_loaded += 1
+        self.rows_read += result.rows_read
+        self.rows_loaded += result.rows_loaded
+        self.rows_quarantined += result.rows_quarantined
+        if result.extra_columns:
+            self.extra_columns[result.source_file] = result.extra_columns
+
+
+def _insert_good_sql(entity: Entity, checked: str, failed: str, file: str) -> str:
+    columns = [c.name for c in entity.columns] + [m.name for m in METADATA_COLUMNS]
+    typed = ", ".join(ident(c.name) for c in entity.columns)
+    return (
+        f"insert into {entity.raw_table} ({', '.join(ident(c) for c in columns)}) "
+        f"select {typed}, $batch_id, {literal(file)}, _line, $loaded_at "
+        f"from ({checked}) where not ({failed})"
+    )
+
+
+def _insert_bad_sql(entity: Entity, checked: str, failed: str, file: str) -> str:
+    fields = quarantine_fields(build_checks(entity))
+    record = ", ".join(f"{literal(c.name)}: {raw_name(c.name)}" for c in entity.columns)
+    return (
+        f"insert into {QUARANTINE_TABLE} (batch_id, source, entity, source_file, source_line, "
+        "column_name, rule, raw_value, reason, raw_record, quarantined_at) "
+        f"select $batch_id, {literal(entity.source)}, {literal(entity.name)}, {literal(file)}, "
+        f"_line, {fields['column_name']}, {fields['rule']}, {fields['raw_value']}, "
+        f"{literal(file)} || ' line ' || _line || ', ' || {fields['reasons']}, "
+        f"to_json({{{record}}}), $loaded_at "
+        f"from ({checked}) where {failed}"
+    )
+
+
+def _count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _checked_relation(con: duckdb.DuckDBPyConnection, entity: Entity, staged: StagedFile) -> tuple[str, str]:
+    """(query with raw + typed columns, condition true for a bad row).
+
+    A file already copied into a temp table (CSV, JSONL) is checked once into a second temp
+    table: DuckDB would otherwise repeat the parsing expressions in every pushed-down filter.
+    Parquet is streamed twice instead (the second pass only when the file has bad rows), which
+    keeps memory flat for large files.
+    """
+    checked = build_checked_query(entity, staged)
+    failed = any_failed(build_checks(entity))
+    if not staged.in_temp_table:
+        return checked, failed
+    con.execute(f"create or replace temp table {CHECKED_TABLE} as select *, ({failed}) as _failed from ({checked})")
+    con.execute(f"drop table if exists {STAGE_TABLE}")
+    return f"select * from {CHECKED_TABLE}", "_failed"
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile, staged: StagedFile) -> FileLoadResult:
+    checked, failed = _checked_relation(con, entity, staged)
+    digest = file.sha256 or sha256_of(file.path)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    con.execute("begin transaction")
+    try:
+        if file.previously_loaded:
+            con.execute(f"delete from {entity.raw_table} where _source_file = ?", [file.relative_path])
+            con.execute(f"delete from {QUARANTINE_TABLE} where source_file = ?", [file.relative_path])
+            con.execute(f"delete from {LEDGER_TABLE} where source_file = ?", [file.relative_path])
+        row = con.execute(f"select nextval('{BATCH_SEQUENCE}')").fetchone()
+        batch_id = int(row[0]) if row else 0
+        params = {"batch_id": batch_id, "loaded_at": loaded_at}
+        con.execute(_insert_good_sql(entity, checked, failed, file.relative_path), params)
+        loaded = _count(con)
+        quarantined = 0
+        if loaded < staged.rows:  # a clean file (the usual case) is read only once
+            con.execute(_insert_bad_sql(entity, checked, failed, file.relative_path), params)
+            quarantined = _count(con)
+        if loaded + quarantined != staged.rows:
+            raise RuntimeError(
+                f"{file.relative_path}: {staged.rows} rows read but {loaded} loaded and {quarantined} quarantined"
+            )
+        con.execute(
+            f"insert into {LEDGER_TABLE} (source, entity, source_file, size_bytes, mtime_ns, "
+            "sha256, batch_id, rows_read, rows_loaded, rows_quarantined, extra_columns, "
+            "loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                entity.source,
+                entity.name,
+                file.relative_path,
+                file.size_bytes,
+                file.mtime_ns,
+                digest,
+                batch_id,
+                staged.rows,
+                loaded,
+                quarantined,
+                staged.extra_columns,
+                loaded_at,
+            ],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return FileLoadResult(
+        source_file=file.relative_path,
+        batch_id=batch_id,
+        rows_read=staged.rows,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
+        extra_columns=staged.extra_columns,
+    )
+
+
+def _refresh_mtimes(con: duckdb.DuckDBPyConnection, touched: list[LandingFile]) -> None:
+    """Unchanged content but a new mtime: remember the mtime so the hash is not recomputed."""
+    for file in touched:
+        con.execute(
+            f"update {LEDGER_TABLE} set mtime_ns = ? where source_file = ?",
+            [file.mtime_ns, file.relative_path],
+        )
+
+
+def load_entity(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> EntityLoadResult:
+    """Load every new or changed file of the entity, in file-name order.
+
+    Raises ContractError for a file that cannot satisfy the contract (e.g. a required column is
+    missing); files before it stay loaded, it and the files after it are left pending so the
+    batch order of versions is preserved once it is fixed.
+    """
+    started = time.perf_counter()
+    ensure_raw_schema(con)
+    landing = Path(landing)
+    found = scan(con, landing, entity)
+    _refresh_mtimes(con, found.touched)
+    result = EntityLoadResult(source=entity.source, entity=entity.name)
+    result.files_skipped = found.skipped
+    for file in found.pending:
+        try:
+            staged = stage_file(con, file, entity)
+            file_result = _load_file(con, entity, file, staged)
+        finally:
+            drop_stage(con)
+        result.add(file_result)
+        logger.info(
+            "%s: %d rows loaded, %d quarantined (batch %d)",
+            file.relative_path,
+            file_result.rows_loaded,
+            file_result.rows_quarantined,
+            file_result.batch_id,
+        )
+    result.seconds = time.perf_counter() - started
+    return result

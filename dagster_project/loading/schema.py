@@ -1,0 +1,96 @@
+"""DDL of the raw warehouse: raw_<source>.<entity> tables and the raw_meta bookkeeping tables."""
+
+from __future__ import annotations
+
+import duckdb
+
+from dagster_project.contract import ENTITIES, METADATA_COLUMNS, Entity
+from dagster_project.loading.sql import ident
+
+META_SCHEMA = "raw_meta"
+LEDGER_TABLE = f"{META_SCHEMA}.loaded_files"
+QUARANTINE_TABLE = f"{META_SCHEMA}.quarantine"
+BATCH_SEQUENCE = f"{META_SCHEMA}.batch_id_seq"
+
+LEDGER_DDL = f"""
+create table if not exists {LEDGER_TABLE} (
+    source varchar not null,
+    entity varchar not null,
+    source_file varchar not null,
+    size_bytes bigint not null,
+    mtime_ns bigint not null,
+    sha256 varchar not null,
+    batch_id bigint not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    extra_columns varchar[],
+    loaded_at timestamp not null
+)
+"""
+
+QUARANTINE_DDL = f"""
+create table if not exists {QUARANTINE_TABLE} (
+    batch_id bigint not null,
+    source varchar not null,
+    entity varchar not null,
+    source_file varchar not null,
+    source_line bigint not null,
+    column_name varchar,
+    rule varchar not null,
+    raw_value varchar,
+    reason varchar not null,
+    raw_record json,
+    quarantined_at timestamp not null
+)
+"""
+
+
+def set_utc(con: duckdb.DuckDBPyConnection) -> None:
+    """The warehouse works in UTC: naive timestamps are UTC."""
+    con.execute("set TimeZone = 'UTC'")
+
+
+def raw_table_ddl(entity: Entity) -> str:
+    columns = [f"{ident(c.name)} {c.duckdb_type}" for c in entity.columns]
+    columns += [f"{ident(m.name)} {m.duckdb_type}" for m in METADATA_COLUMNS]
+    body = ",\n    ".join(columns)
+    return f"create table if not exists {entity.raw_table} (\n    {body}\n)"
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw_<source>.<entity> table and the raw_meta tables (idempotent)."""
+    set_utc(con)
+    schemas = [META_SCHEMA, *dict.fromkeys(entity.raw_schema for entity in ENTITIES)]
+    for schema in schemas:
+        con.execute(f"create schema if not exists {schema}")
+    con.execute(f"create sequence if not exists {BATCH_SEQUENCE} start 1")
+    con.execute(LEDGER_DDL)
+    con.execute(QUARANTINE_DDL)
+    for entity in ENTITIES:
+        con.execute(raw_table_ddl(entity))
+        _add_missing_columns(con, entity)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """A column added to the contract after the table was created is appended (NULL so far)."""
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [entity.raw_schema, entity.name],
+        ).fetchall()
+    }
+    wanted = [(c.name, c.duckdb_type) for c in entity.columns]
+    wanted += [(m.name, m.duckdb_type) for m in METADATA_COLUMNS]
+    for name, duckdb_type in wanted:
+        if name not in existing:
+            con.execute(f"alter table {entity.raw_table} add column {ident(name)} {duckdb_type}")
+
+
+def ledger_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'loaded_files'",
+        [META_SCHEMA],
+    ).fetchone()
+    return bool(row and row[0])
