@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
 
 _FAILED = {"error", "fail", "runtime error"}
 
@@ -49,3 +53,43 @@ def failed_nodes(run_results: Mapping[str, Any]) -> list[str]:
             detail = f": {message[0]}" if message else ""
             failures.append(f"{kind} {name} {result.get('status')}{detail}")
     return failures
+
+
+_NODE_DONE = re.compile(r"^(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)\b")
+
+
+class DbtLogTee(io.TextIOBase):
+    """Writes dbt's log lines to a file and reports progress every tenth of the nodes."""
+
+    def __init__(self, path: Path, report: Callable[[str], None]) -> None:
+        self._path = path
+        self._report = report
+        self._handle: io.TextIOWrapper | None = None
+        self._done = 0
+        self._next_decile = 1
+
+    def __enter__(self) -> Self:
+        self._handle = self._path.open("w", encoding="utf-8")
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._handle is not None:
+            self._handle.write(text)
+        for line in text.splitlines():
+            match = _NODE_DONE.match(line)
+            if match:
+                self._done += 1
+                total = int(match.group(2))
+                if self._done * 10 >= self._next_decile * total:
+                    self._next_decile = self._done * 10 // total + 1
+                    self._report(f"dbt build: {self._done} of {total} nodes done")
+        return len(text)

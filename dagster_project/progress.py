@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
+import sys
 import time
 
 import dagster as dg
 from rich.console import Console
 
-console = Console(stderr=False, highlight=False)
+# Bound to the real stdout (dbt output is redirected to a log file while it runs); wide enough
+# for the scorecard when the output is a file or a pipe (CI logs, tests).
+console = Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 140)
 
 _NOISE = ("Writing file at", "Loading file from")
+# dagster-dbt forwards every dbt log line; on the terminal keep only problems and our summary.
+_DBT_STEP = "support_kpi_dbt"
+_DBT_KEEP = re.compile(r"\b(ERROR|FAIL|WARN)\b|^dbt build:")
 
 
 class _StepLineHandler(logging.Handler):
@@ -24,6 +31,8 @@ class _StepLineHandler(logging.Handler):
         step = meta.get("step_key") or ""
         if event is None:
             message = str(meta.get("orig_message") or record.getMessage())
+            if step == _DBT_STEP and not _DBT_KEEP.search(message):
+                return
             if record.levelno >= logging.INFO and step and not message.startswith(_NOISE):
                 style = "yellow" if record.levelno >= logging.WARNING else "dim"
                 console.print(f"    [{style}]{message}[/{style}]")

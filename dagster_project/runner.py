@@ -44,6 +44,7 @@ def _collect(instance: dg.DagsterInstance, run_id: str) -> tuple[list[dict], dic
         kind = event.event_type_value
         if kind == "STEP_START":
             step["started_at"] = entry.timestamp
+            step["_order"] = entry.timestamp
         elif kind in {"STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}:
             step["status"] = {"STEP_SUCCESS": "success", "STEP_FAILURE": "failure"}.get(kind, "skipped")
             if "started_at" in step:
@@ -61,9 +62,11 @@ def _collect(instance: dg.DagsterInstance, run_id: str) -> tuple[list[dict], dic
             if path[0] == "raw":
                 meta = {k: _metadata_value(v) for k, v in materialization.metadata.items()}
                 entities["/".join(path[1:])] = meta
-    for step in steps.values():
+    ordered = sorted(steps.values(), key=lambda step: step.get("_order", float("inf")))
+    for step in ordered:
         step.pop("started_at", None)
-    return list(steps.values()), entities, errors
+        step.pop("_order", None)
+    return ordered, entities, errors
 
 
 def _write_report(settings: Settings, report: dict[str, Any]) -> Path:

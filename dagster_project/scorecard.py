@@ -82,22 +82,22 @@ def _fmt(value: float | None) -> str:
 def print_scorecard(console: Console, month: date, complete: bool, rows: list[ScorecardRow]) -> None:
     title = f"Scorecard {month:%Y-%m}" + ("" if complete else " (month not complete yet)")
     table = Table(title=title, title_justify="left")
-    table.add_column("kpi_id")
-    table.add_column("KPI")
+    table.add_column("kpi_id", no_wrap=True)
     table.add_column("value", justify="right")
     table.add_column("unit")
     table.add_column("benchmark", justify="right")
     table.add_column("status")
+    table.add_column("KPI")
     colours = {"excellent": "green", "meets": "cyan", "below": "red"}
     for row in rows:
         status = row.benchmark_status or ""
         colour = colours.get(status, "white")
         table.add_row(
             row.kpi_id,
-            row.kpi_name,
             _fmt(row.value),
             row.unit,
             _fmt(row.benchmark_value) if row.benchmark_value is not None else "",
             f"[{colour}]{status}[/{colour}]" if status else "",
+            row.kpi_name,
         )
     console.print(table)

@@ -1,7 +1,5 @@
 """The daily job and its schedule, and a sensor that starts the job when landing files change."""
 
-from __future__ import annotations
-
 import hashlib
 
 import dagster as dg

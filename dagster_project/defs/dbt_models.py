@@ -1,7 +1,6 @@
 """The dbt project as Dagster assets, with dbt sources mapped onto the raw landing assets."""
 
-from __future__ import annotations
-
+import contextlib
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -14,7 +13,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.dbt_results import failed_nodes, summarize
+from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
@@ -49,9 +48,14 @@ def support_kpi_dbt(
 ) -> Iterator[Any]:
     """``dbt build``: seeds, models and their tests in dependency order, under the warehouse lock."""
     settings = pipeline.settings()
-    with warehouse_lock(settings.lock_path):
+    log_path = settings.data_dir / "logs" / "dbt-build.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    context.log.info(f"dbt build: full dbt log in {log_path}")
+    with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        yield from invocation.stream()
+        # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
+        with contextlib.redirect_stdout(tee):
+            yield from invocation.stream()
         run_results = invocation.get_artifact("run_results.json")
     settings.dbt_results_path.write_text(json.dumps(run_results))
     summary = summarize(run_results)

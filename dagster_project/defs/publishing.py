@@ -1,7 +1,5 @@
 """Publish the mart once every model and test of the dbt build has passed."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from dagster_project.defs.dbt_models import mart_asset_keys

@@ -1,7 +1,5 @@
 """One asset per landing entity: load new or changed files into ``raw_<source>.<entity>``."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from dagster_project.contract import ENTITIES

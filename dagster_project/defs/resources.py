@@ -1,7 +1,5 @@
 """Resources shared by the assets: where the pipeline's files live, and the dbt CLI."""
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg

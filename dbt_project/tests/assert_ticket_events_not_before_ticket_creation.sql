@@ -8,7 +8,7 @@ with
 tickets as (
     select
         ticket_id,
-        created_at,
+        created_at
     from {{ ref('stg_helpdesk__tickets') }}
 ),
 
@@ -16,7 +16,7 @@ events as (
     select
         event_id,
         ticket_id,
-        occurred_at,
+        occurred_at
     from {{ ref('stg_helpdesk__ticket_events') }}
 )
 
@@ -24,7 +24,7 @@ select
     events.event_id,
     events.ticket_id,
     events.occurred_at,
-    tickets.created_at,
+    tickets.created_at
 from events
 inner join tickets on events.ticket_id = tickets.ticket_id
 where events.occurred_at < tickets.created_at

@@ -1,0 +1,45 @@
+-- One row per ticket: first assignment (earliest 'assigned' event with a new assignee) and
+-- the number of distinct agents the ticket was ever assigned to.
+with
+
+tickets as (
+
+    select
+        ticket_id,
+        created_at
+    from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+assignments as (
+
+    select
+        ticket_id,
+        occurred_at,
+        event_id,
+        new_value as assignee_id
+    from {{ ref('stg_helpdesk__ticket_events') }}
+    where event_type = 'assigned' and new_value is not null
+
+),
+
+per_ticket as (
+
+    select
+        ticket_id,
+        min(occurred_at) as first_assigned_at,
+        arg_min(assignee_id, (occurred_at, event_id)) as first_assignee_id,
+        count(distinct assignee_id) as assignee_count
+    from assignments
+    group by ticket_id
+
+)
+
+select
+    tickets.ticket_id,
+    per_ticket.first_assigned_at,
+    per_ticket.first_assignee_id,
+    epoch(per_ticket.first_assigned_at - tickets.created_at) / 60.0 as first_assignment_minutes,
+    coalesce(per_ticket.assignee_count, 0) as assignee_count
+from tickets
+left join per_ticket on tickets.ticket_id = per_ticket.ticket_id

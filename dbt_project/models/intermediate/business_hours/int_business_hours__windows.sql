@@ -1,0 +1,96 @@
+-- One row per business window (an opening interval on one local date) in UTC, with the
+-- business minutes of all earlier windows. Business minutes up to an instant t:
+--   F(t) = cumulative_minutes_before + least(greatest(t - window_start, 0), window_minutes)
+-- of the last window starting at or before t (ASOF JOIN), and between a and b: F(b) - F(a).
+-- Weekly hours come from seed business_hours; company-wide holidays (no country) are closed.
+-- The spine covers every ticket timestamp, from var business_calendar_days_before (7) days
+-- before the first to var business_calendar_days_after (366) days after the last one (room for
+-- SLA targets and month ends after the data cut-off).
+with
+
+business_hours as (
+
+    select
+        weekday,
+        start_time,
+        end_time,
+        time_zone
+    from {{ ref('business_hours') }}
+
+),
+
+holidays as (
+
+    select distinct holiday_date
+    from {{ ref('holidays') }}
+    where country_code is null
+
+),
+
+tickets as (
+
+    select created_at from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+data_cutoff as (
+
+    select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
+
+),
+
+bounds as (
+
+    select
+        cast(min(tickets.created_at) as date) - {{ var('business_calendar_days_before', 7) }} as first_date,
+        cast(greatest(max(tickets.created_at), max(data_cutoff.data_cutoff_at)) as date)
+        + {{ var('business_calendar_days_after', 366) }} as last_date
+    from tickets
+    cross join data_cutoff
+
+),
+
+local_dates as (
+
+    select cast(spine.generate_series as date) as local_date
+    from bounds
+    cross join generate_series(bounds.first_date, bounds.last_date, interval 1 day) as spine
+
+),
+
+windows_local as (
+
+    select
+        local_dates.local_date,
+        business_hours.time_zone,
+        local_dates.local_date + business_hours.start_time as local_start,
+        local_dates.local_date + business_hours.end_time as local_end
+    from local_dates
+    inner join business_hours on isodow(local_dates.local_date) = business_hours.weekday
+    left join holidays on local_dates.local_date = holidays.holiday_date
+    where holidays.holiday_date is null
+
+),
+
+windows_utc as (
+
+    select
+        local_date,
+        timezone('UTC', timezone(time_zone, local_start)) as window_start,
+        timezone('UTC', timezone(time_zone, local_end)) as window_end
+    from windows_local
+
+)
+
+select
+    local_date,
+    window_start,
+    window_end,
+    epoch(window_end - window_start) / 60.0 as window_minutes,
+    coalesce(
+        sum(epoch(window_end - window_start) / 60.0) over (
+            order by window_start rows between unbounded preceding and 1 preceding
+        ),
+        0
+    ) as cumulative_minutes_before
+from windows_utc

@@ -1,0 +1,89 @@
+-- One row per ticket: business minutes from creation to the first reply, to the first
+-- resolution and to the data cut-off, as F(end) - F(start) over int_business_hours__windows.
+with
+
+tickets as (
+
+    select
+        ticket_id,
+        created_at
+    from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+first_replies as (
+
+    select
+        ticket_id,
+        first_reply_at
+    from {{ ref('int_tickets__first_reply') }}
+
+),
+
+resolutions as (
+
+    select
+        ticket_id,
+        first_resolved_at
+    from {{ ref('int_tickets__resolutions') }}
+
+),
+
+data_cutoff as (
+
+    select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
+
+),
+
+windows as (
+
+    select
+        window_start,
+        window_minutes,
+        cumulative_minutes_before
+    from {{ ref('int_business_hours__windows') }}
+
+),
+
+milestones as (
+
+    select
+        tickets.ticket_id,
+        tickets.created_at,
+        first_replies.first_reply_at,
+        resolutions.first_resolved_at,
+        data_cutoff.data_cutoff_at
+    from tickets
+    cross join data_cutoff
+    left join first_replies on tickets.ticket_id = first_replies.ticket_id
+    left join resolutions on tickets.ticket_id = resolutions.ticket_id
+
+),
+
+business_clock as (
+
+    -- F(t) for each milestone: business minutes from the start of the calendar to t
+    select
+        milestones.ticket_id,
+        {{ business_clock('milestones.created_at', 'at_created') }} as clock_at_created,
+        {{ business_clock('milestones.first_reply_at', 'at_reply') }} as clock_at_first_reply,
+        {{ business_clock('milestones.first_resolved_at', 'at_resolved') }} as clock_at_first_resolution,
+        {{ business_clock('milestones.data_cutoff_at', 'at_cutoff') }} as clock_at_cutoff
+    from milestones
+    asof left join windows as at_created
+        on milestones.created_at >= at_created.window_start
+    asof left join windows as at_reply
+        on milestones.first_reply_at >= at_reply.window_start
+    asof left join windows as at_resolved
+        on milestones.first_resolved_at >= at_resolved.window_start
+    asof left join windows as at_cutoff
+        on milestones.data_cutoff_at >= at_cutoff.window_start
+
+)
+
+select
+    ticket_id,
+    clock_at_first_reply - clock_at_created as first_response_business_minutes,
+    clock_at_first_resolution - clock_at_created as first_resolution_business_minutes,
+    clock_at_cutoff - clock_at_created as business_minutes_to_cutoff
+from business_clock

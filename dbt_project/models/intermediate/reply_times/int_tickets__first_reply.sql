@@ -1,0 +1,48 @@
+-- One row per ticket that got a first reply: the earliest agent reply at or after created_at,
+-- and first_response_minutes = first reply - created_at (calendar minutes).
+with
+
+tickets as (
+
+    select
+        ticket_id,
+        created_at
+    from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+replies as (
+
+    select
+        reply_event_id,
+        ticket_id,
+        agent_id,
+        replied_at
+    from {{ ref('int_ticket_replies__paired') }}
+
+),
+
+first_replies as (
+
+    select
+        replies.ticket_id,
+        replies.reply_event_id,
+        replies.agent_id,
+        replies.replied_at,
+        tickets.created_at
+    from replies
+    inner join tickets on replies.ticket_id = tickets.ticket_id
+    where replies.replied_at >= tickets.created_at
+    qualify row_number() over (
+        partition by replies.ticket_id order by replies.replied_at, replies.reply_event_id
+    ) = 1
+
+)
+
+select
+    ticket_id,
+    reply_event_id as first_reply_event_id,
+    agent_id as first_reply_agent_id,
+    replied_at as first_reply_at,
+    epoch(replied_at - created_at) / 60.0 as first_response_minutes
+from first_replies

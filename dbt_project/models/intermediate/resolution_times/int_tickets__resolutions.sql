@@ -1,0 +1,50 @@
+-- One row per ticket: first and last resolution, resolution and reopen counts, and the
+-- calendar durations from creation (first resolution / last = "full" resolution).
+with
+
+tickets as (
+
+    select
+        ticket_id,
+        created_at
+    from {{ ref('stg_helpdesk__tickets') }}
+
+),
+
+status_changes as (
+
+    select
+        ticket_id,
+        changed_at,
+        is_resolution,
+        is_reopen
+    from {{ ref('int_ticket_status_changes') }}
+    where is_resolution or is_reopen
+
+),
+
+per_ticket as (
+
+    select
+        ticket_id,
+        min(changed_at) filter (where is_resolution) as first_resolved_at,
+        max(changed_at) filter (where is_resolution) as last_resolved_at,
+        count(*) filter (where is_resolution) as resolution_count,
+        count(*) filter (where is_reopen) as reopen_count,
+        min(changed_at) filter (where is_reopen) as first_reopened_at
+    from status_changes
+    group by ticket_id
+
+)
+
+select
+    tickets.ticket_id,
+    per_ticket.first_resolved_at,
+    per_ticket.last_resolved_at,
+    epoch(per_ticket.first_resolved_at - tickets.created_at) / 60.0 as first_resolution_minutes,
+    epoch(per_ticket.last_resolved_at - tickets.created_at) / 60.0 as full_resolution_minutes,
+    coalesce(per_ticket.resolution_count, 0) as resolution_count,
+    coalesce(per_ticket.reopen_count, 0) as reopen_count,
+    per_ticket.first_reopened_at
+from tickets
+left join per_ticket on tickets.ticket_id = per_ticket.ticket_id

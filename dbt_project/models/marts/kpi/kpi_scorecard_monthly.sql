@@ -1,0 +1,155 @@
+-- The company-wide monthly scorecard: one row per (month, kpi_id), the stable interface for
+-- dashboards. Each KPI family is a long-form int model (month, kpi_id, numerator, denominator,
+-- value); later issues add theirs to the union. benchmark_status compares value with the
+-- thresholds of mart kpi_benchmarks (see its comparison column); null without value or benchmark.
+with
+
+helpdesk_volume as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__helpdesk_volume') }}
+
+),
+
+helpdesk_backlog as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__helpdesk_backlog') }}
+
+),
+
+helpdesk_speed as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__helpdesk_speed') }}
+
+),
+
+helpdesk_quality as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__helpdesk_quality') }}
+
+),
+
+definitions as (
+
+    select
+        kpi_id,
+        unit,
+        name_en
+    from {{ ref('mart_kpi_definitions') }}
+
+),
+
+benchmarks as (
+
+    select
+        kpi_id,
+        comparison,
+        benchmark_value,
+        excellent_threshold,
+        meets_threshold,
+        meets_threshold_upper
+    from {{ ref('mart_kpi_benchmarks') }}
+
+),
+
+scorecard_rows as (
+
+    select * from helpdesk_volume
+    union all
+    select * from helpdesk_backlog
+    union all
+    select * from helpdesk_speed
+    union all
+    select * from helpdesk_quality
+
+),
+
+with_benchmarks as (
+
+    select
+        scorecard_rows.month,
+        scorecard_rows.kpi_id,
+        scorecard_rows.value,
+        scorecard_rows.numerator,
+        scorecard_rows.denominator,
+        definitions.unit,
+        definitions.name_en as kpi_name,
+        benchmarks.benchmark_value,
+        case
+            when scorecard_rows.value is null or benchmarks.comparison is null then null
+            when benchmarks.comparison = 'lte'
+                then
+                    case
+                        when scorecard_rows.value <= benchmarks.excellent_threshold then 'excellent'
+                        when scorecard_rows.value <= benchmarks.meets_threshold then 'meets'
+                        else 'below'
+                    end
+            when benchmarks.comparison = 'lt'
+                then
+                    case
+                        when scorecard_rows.value < benchmarks.excellent_threshold then 'excellent'
+                        when scorecard_rows.value < benchmarks.meets_threshold then 'meets'
+                        else 'below'
+                    end
+            when benchmarks.comparison = 'gte'
+                then
+                    case
+                        when scorecard_rows.value >= benchmarks.excellent_threshold then 'excellent'
+                        when scorecard_rows.value >= benchmarks.meets_threshold then 'meets'
+                        else 'below'
+                    end
+            when benchmarks.comparison = 'gt'
+                then
+                    case
+                        when scorecard_rows.value > benchmarks.excellent_threshold then 'excellent'
+                        when scorecard_rows.value > benchmarks.meets_threshold then 'meets'
+                        else 'below'
+                    end
+            when benchmarks.comparison = 'between' then case
+                when
+                    scorecard_rows.value
+                    between benchmarks.meets_threshold and benchmarks.meets_threshold_upper
+                    then 'meets'
+                else 'below'
+            end
+        end as benchmark_status
+    from scorecard_rows
+    left join definitions on scorecard_rows.kpi_id = definitions.kpi_id
+    left join benchmarks on scorecard_rows.kpi_id = benchmarks.kpi_id
+
+)
+
+select
+    month,
+    kpi_id,
+    value,
+    numerator,
+    denominator,
+    unit,
+    benchmark_value,
+    benchmark_status,
+    kpi_name
+from with_benchmarks

@@ -1,0 +1,109 @@
+-- Response and resolution times per reporting-time-zone day x channel x group x priority.
+-- Each measure sits on its own day: first response on the ticket's created day (tickets with a
+-- first reply), response time on the reply's day (agent replies with a waiting customer message),
+-- resolution on the day of the first resolution. Counts and sums are additive; means, medians
+-- and 90th percentiles (quantile_cont) are for that cell only.
+with
+
+tickets as (
+
+    select
+        created_date,
+        first_resolved_at,
+        channel,
+        group_id,
+        priority,
+        first_response_minutes,
+        first_response_business_minutes,
+        first_resolution_minutes
+    from {{ ref('fct_tickets') }}
+
+),
+
+replies as (
+
+    select
+        replied_date,
+        channel,
+        group_id,
+        priority,
+        response_minutes
+    from {{ ref('fct_ticket_replies') }}
+    where response_minutes is not null
+
+),
+
+measurements as (
+
+    select
+        created_date as metric_date,
+        channel,
+        group_id,
+        priority,
+        first_response_minutes,
+        first_response_business_minutes,
+        null::double as response_minutes,
+        null::double as resolution_minutes
+    from tickets
+    where first_response_minutes is not null
+
+    union all
+
+    select
+        replied_date as metric_date,
+        channel,
+        group_id,
+        priority,
+        null::double as first_response_minutes,
+        null::double as first_response_business_minutes,
+        response_minutes,
+        null::double as resolution_minutes
+    from replies
+
+    union all
+
+    select
+        {{ to_reporting_date('first_resolved_at') }} as metric_date,
+        channel,
+        group_id,
+        priority,
+        null::double as first_response_minutes,
+        null::double as first_response_business_minutes,
+        null::double as response_minutes,
+        first_resolution_minutes as resolution_minutes
+    from tickets
+    where first_resolution_minutes is not null
+
+)
+
+select
+    metric_date,
+    channel,
+    group_id,
+    priority,
+    count(first_response_minutes) as first_response_count,
+    coalesce(sum(first_response_minutes), 0) as first_response_minutes_sum,
+    avg(first_response_minutes) as first_response_minutes_avg,
+    median(first_response_minutes) as first_response_minutes_median,
+    quantile_cont(first_response_minutes, 0.9) as first_response_minutes_p90,
+    count(first_response_business_minutes) as first_response_business_count,
+    coalesce(sum(first_response_business_minutes), 0) as first_response_business_minutes_sum,
+    avg(first_response_business_minutes) as first_response_business_minutes_avg,
+    median(first_response_business_minutes) as first_response_business_minutes_median,
+    quantile_cont(first_response_business_minutes, 0.9) as first_response_business_minutes_p90,
+    count(response_minutes) as response_count,
+    coalesce(sum(response_minutes), 0) as response_minutes_sum,
+    avg(response_minutes) as response_minutes_avg,
+    median(response_minutes) as response_minutes_median,
+    quantile_cont(response_minutes, 0.9) as response_minutes_p90,
+    count(resolution_minutes) as resolution_count,
+    coalesce(sum(resolution_minutes), 0) as resolution_minutes_sum,
+    avg(resolution_minutes) as resolution_minutes_avg,
+    median(resolution_minutes) as resolution_minutes_median,
+    quantile_cont(resolution_minutes, 0.9) as resolution_minutes_p90,
+    coalesce(sum(resolution_minutes), 0) / 60.0 as resolution_hours_sum,
+    avg(resolution_minutes) / 60.0 as resolution_hours_avg,
+    median(resolution_minutes) / 60.0 as resolution_hours_median,
+    quantile_cont(resolution_minutes, 0.9) / 60.0 as resolution_hours_p90
+from measurements
+group by all

@@ -1,0 +1,32 @@
+-- One row per ticket event. Events have no version column: a re-delivered event_id keeps
+-- the row of the latest load batch, then the latest file line.
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'ticket_events') }}
+
+),
+
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by event_id
+        order by _batch_id desc, _source_line desc
+    ) = 1
+
+)
+
+select
+    event_id,
+    ticket_id,
+    occurred_at,
+    event_type,
+    actor_type,
+    actor_id,
+    old_value,
+    new_value,
+    coalesce(is_public, true) as is_public
+from latest
