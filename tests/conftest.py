@@ -21,6 +21,8 @@ from dagster_project.publish import open_mart
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN_LANDING = FIXTURES / "golden_helpdesk" / "landing"
+GOLDEN_TELEPHONY_LANDING = FIXTURES / "golden_telephony" / "landing"
+ASTERISK_LANDING = FIXTURES / "asterisk" / "landing"
 
 
 @dataclass(frozen=True)
@@ -52,18 +54,37 @@ def run_pipeline(landing: Path, data_dir: Path) -> CliRun:
     return CliRun(done.returncode, done.stdout + done.stderr, landing, data_dir)
 
 
-@pytest.fixture(scope="session")
-def golden_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    data_dir = tmp_path_factory.mktemp("golden") / "data"
-    run = run_pipeline(GOLDEN_LANDING, data_dir)
+def _published(landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> CliRun:
+    run = run_pipeline(landing, tmp_path_factory.mktemp(name) / "data")
     assert run.returncode == 0, run.output
     return run
+
+
+@pytest.fixture(scope="session")
+def golden_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    return _published(GOLDEN_LANDING, tmp_path_factory, "golden")
 
 
 @pytest.fixture(scope="session")
 def golden_mart(golden_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden helpdesk fixture."""
     con = open_mart(golden_run.mart_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def golden_telephony_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the mart published from the golden telephony fixture."""
+    con = open_mart(_published(GOLDEN_TELEPHONY_LANDING, tmp_path_factory, "golden-telephony").mart_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def asterisk_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the mart published from the hand-written Asterisk files."""
+    con = open_mart(_published(ASTERISK_LANDING, tmp_path_factory, "asterisk").mart_path)
     yield con
     con.close()
 
