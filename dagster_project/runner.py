@@ -52,9 +52,7 @@ def _collect(instance: dg.DagsterInstance, run_id: str) -> tuple[list[dict], dic
             if kind == "STEP_FAILURE":
                 error = event.step_failure_data.error if event.step_failure_data else None
                 user = getattr(event.step_failure_data, "user_failure_data", None)
-                message = (user.description if user and user.description else None) or (
-                    error.message.strip() if error else "failed"
-                )
+                message = (user.description if user and user.description else None) or _root_message(error)
                 errors.append(f"{event.step_key}: {message}")
         elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
@@ -67,6 +65,15 @@ def _collect(instance: dg.DagsterInstance, run_id: str) -> tuple[list[dict], dic
         step.pop("started_at", None)
         step.pop("_order", None)
     return ordered, entities, errors
+
+
+def _root_message(error: Any) -> str:
+    """The innermost cause of a step error: the user's exception, not Dagster's wrapper."""
+    if error is None:
+        return "failed"
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return error.message.strip()
 
 
 def _write_report(settings: Settings, report: dict[str, Any]) -> Path:

@@ -112,3 +112,16 @@ def test_failing_dbt_test_blocks_publishing_and_keeps_previous_mart(demo_run: Cl
     report = _report(failed)
     assert report["published"] is False
     assert any("assert_ticket_events_not_before_ticket_creation" in f for f in report["dbt"]["failed"])
+
+
+def test_missing_required_column_fails_the_run_naming_file_and_column(demo_run: CliRun, tmp_path: Path) -> None:
+    copy = _copy_run(demo_run, tmp_path)
+    before = copy.mart_path.read_bytes()
+    bad = copy.landing / "helpdesk" / "tickets" / "zz-no-priority.csv"
+    bad.write_text("ticket_id,created_at,channel,status\nx-1,2026-03-01T10:00:00Z,email,new\n")
+
+    failed = run_pipeline(copy.landing, copy.data_dir)
+    assert failed.returncode != 0
+    assert "helpdesk/tickets/zz-no-priority.csv" in failed.output
+    assert "priority" in failed.output
+    assert copy.mart_path.read_bytes() == before
