@@ -50,3 +50,30 @@ def test_dbt_sources_map_onto_raw_assets_and_publish_is_downstream(
             assert parent in dbt_keys or parent in raw_keys, (key, parent)
     published = graph.get(dg.AssetKey(["published", "mart"]))
     assert dg.AssetKey(["mart", "kpi_scorecard_monthly"]) in published.parent_keys
+
+
+def test_landing_sensor_requests_a_run_only_when_files_change(definitions: dg.Definitions, tmp_path) -> None:
+    from dagster_project.defs.resources import PipelineSettings
+
+    sensor = definitions.resolve_sensor_def("landing_files_sensor")
+    landing = tmp_path / "landing"
+    pipeline = PipelineSettings(landing_dir=str(landing), data_dir=str(tmp_path / "data"))
+
+    def evaluate(cursor: str | None) -> tuple[list, str | None]:
+        with dg.build_sensor_context(cursor=cursor, resources={"pipeline": pipeline}) as context:
+            data = sensor.evaluate_tick(context)
+            return list(data.run_requests or []), data.cursor
+
+    requests, cursor = evaluate(None)
+    assert requests == []  # no landing files yet
+
+    folder = landing / "helpdesk" / "groups"
+    folder.mkdir(parents=True)
+    (folder / "groups.csv").write_text("group_id,group_name\ng1,Support\n")
+    requests, cursor = evaluate(None)
+    assert len(requests) == 1
+    assert evaluate(cursor)[0] == []  # same files: nothing to do
+
+    (folder / "more.csv").write_text("group_id,group_name\ng2,Billing\n")
+    requests, _ = evaluate(cursor)
+    assert len(requests) == 1
