@@ -29,6 +29,8 @@ ENTITIES = {
     "helpdesk/agents": "*.csv",
     "helpdesk/groups": "*.csv",
     "crm/customers": "*.csv.gz",
+    "telephony/calls": "*.parquet",
+    "telephony/agent_states": "*.parquet",
 }
 
 

@@ -1,6 +1,6 @@
 """Realistic, deterministic demo landing data.
 
-``generate(landing, days, scale, seed)`` writes the helpdesk and crm landing files for the
+``generate(landing, days, scale, seed)`` writes the helpdesk, crm and telephony landing files for the
 ``days`` days ending ``end_date`` (default: yesterday, UTC). The same arguments always give
 byte-identical files. Every component draws from its own named random stream
 (``World.rng(name)``), so adding a source later changes none of the existing files.
@@ -24,6 +24,8 @@ from dagster_project.generate.helpdesk import (
     tickets_table,
 )
 from dagster_project.generate.staff import GROUPS, Staff, build_staff
+from dagster_project.generate.telephony import Telephony, call_ids, calls_table, states_table
+from dagster_project.generate.telephony import simulate as simulate_telephony
 from dagster_project.generate.world import World
 from dagster_project.generate.writer import (
     codes_to_strings,
@@ -58,6 +60,26 @@ def generate(landing: Path, days: int, scale: float, seed: int, end_date: date |
     written["crm/customers"] = write_csv(
         customers_table(customers, churned), landing / "crm/customers/customers.csv.gz"
     )
+    # Telephony picks its callers among customers still with us, so crm stays as it was.
+    phone = simulate_telephony(world, staff, customers, hd, churned)
+    written.update(_write_telephony(landing, staff, customers, hd, phone))
+    return written
+
+
+def _write_telephony(
+    landing: Path, staff: Staff, customers: Customers, hd: Helpdesk, phone: Telephony
+) -> dict[str, int]:
+    folder = landing / "telephony"
+    written = {"telephony/calls": 0, "telephony/agent_states": 0}
+    calls, states = phone.calls, phone.states
+    ids, customer_ids, tickets = call_ids(calls.arrived.size), customers.ids(), ticket_ids(hd.tickets.n)
+    for label, rows in month_groups(month_keys(calls.arrived)) if calls.arrived.size else []:
+        table = calls_table(calls, rows, call_id=ids, agent_id=staff.agent_id, customer_id=customer_ids,
+                            ticket_id=tickets)  # fmt: skip
+        written["telephony/calls"] += write_parquet(table, folder / f"calls/{label}.parquet")
+    for label, rows in month_groups(month_keys(states.start)) if states.start.size else []:
+        table = states_table(states, rows, staff.agent_id)
+        written["telephony/agent_states"] += write_parquet(table, folder / f"agent_states/{label}.parquet")
     return written
 
 
