@@ -19,7 +19,6 @@ import pytest
 import dagster_project.generate as generator
 from dagster_project.contract import get_entity
 from dagster_project.generate import generate
-from dagster_project.generate.erlang import agents_needed, average_speed_of_answer, service_level
 from dagster_project.generate.telephony import Calls, States, Telephony
 
 END = date(2026, 3, 31)
@@ -322,14 +321,3 @@ def test_agents_differ_in_handle_time(db: duckdb.DuckDBPyConnection) -> None:
         """,
     )[0]
     assert spread > 1.2
-
-
-# -- the planning formulas ---------------------------------------------------------------------
-
-
-def test_erlang_c_matches_the_spec_check() -> None:
-    # kpis.md: 100 calls per 30 min with AHT 180 s at 80/20 needs 14 agents (88.8 %, ASA 7.8 s).
-    assert agents_needed(100, 180) == 14
-    assert service_level(100, 180, 14) == pytest.approx(0.888, abs=0.001)
-    assert average_speed_of_answer(100, 180, 14) == pytest.approx(7.8, abs=0.05)
-    assert service_level(100, 180, 13) < 0.8

@@ -21,9 +21,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from dagster_project.generate.erlang import agents_needed
 from dagster_project.generate.staff import GROUP_INDEX, Staff
 from dagster_project.generate.world import DAY, HOUR, Clock, World, arrival_weights
+from dagster_project.staffing import required_agents
 
 SLOT = 1800
 SLOTS_PER_DAY = DAY // SLOT
@@ -126,7 +126,7 @@ def plan_shifts(calls_per_slot: np.ndarray, hours: tuple[int, int] | None, aht: 
     latest = SLOTS_PER_DAY - 1 if around_the_clock else hi - length
     need = np.zeros(SLOTS_PER_DAY, dtype=np.int64)
     for s in range(lo, hi):
-        need[s] = math.ceil(agents_needed(float(calls_per_slot[s]), aht) / (1.0 - BREAK_SHRINKAGE))
+        need[s] = math.ceil(required_agents(float(calls_per_slot[s]), aht) / (1.0 - BREAK_SHRINKAGE))
         need[s] = max(need[s], 1)
     cover = np.zeros(SLOTS_PER_DAY + SHIFT_SLOTS, dtype=np.int64)
     starts: list[int] = []
