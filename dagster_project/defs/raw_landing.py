@@ -41,6 +41,9 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
         )
         for path, columns in result.extra_columns.items():
             context.log.warning(f"{path}: extra columns ignored: {', '.join(columns)}")
+        if result.unknown_events:
+            counts = ", ".join(f"{name} x{count}" for name, count in sorted(result.unknown_events.items()))
+            context.log.warning(f"{entity.source}/{entity.name}: unknown Asterisk events skipped: {counts}")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": result.files_loaded,
@@ -48,6 +51,9 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
+                "extra_columns": dg.MetadataValue.json(result.extra_columns),
+                "unknown_events": dg.MetadataValue.json(result.unknown_events),
+                "adapter_stats": dg.MetadataValue.json(result.adapter_stats),
                 "seconds": round(result.seconds, 3),
             }
         )

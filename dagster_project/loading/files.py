@@ -10,6 +10,7 @@ from typing import Literal
 
 import duckdb
 
+from dagster_project.adapters import adapters_for
 from dagster_project.contract import Entity
 from dagster_project.loading.schema import LEDGER_TABLE, ledger_exists
 
@@ -32,7 +33,7 @@ class LandingFile:
 
     path: Path
     relative_path: str  # POSIX path relative to the landing folder, e.g. helpdesk/tickets/a.csv
-    format: FileFormat
+    format: str  # a FileFormat, or the name of the adapter that reads the file
     size_bytes: int
     mtime_ns: int
     previously_loaded: bool
@@ -66,20 +67,27 @@ def entity_folder(landing: Path, entity: Entity) -> Path:
     return landing / entity.source / entity.name
 
 
-def landing_files(landing: Path, entity: Entity) -> list[tuple[Path, FileFormat]]:
-    """Loadable files of the entity, sorted by name (the load order, hence batch order)."""
-    folder = entity_folder(landing, entity)
+def _visible_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    found: list[tuple[Path, FileFormat]] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
+    return [path for path in sorted(folder.iterdir()) if not path.name.startswith(".") and path.is_file()]
+
+
+def landing_files(landing: Path, entity: Entity) -> list[tuple[Path, str]]:
+    """Loadable files of the entity, in load order (hence batch order).
+
+    First the entity folder's files sorted by name, then, per adapter feeding the entity (e.g.
+    `telephony/asterisk_queue_log/`), that folder's files sorted by name, any file name.
+    """
+    found: list[tuple[Path, str]] = []
+    for path in _visible_files(entity_folder(landing, entity)):
         fmt = file_format(path)
         if fmt is None:
             logger.warning("ignoring %s: not one of %s", path, ", ".join(SUFFIXES))
             continue
         found.append((path, fmt))
+    for adapter in adapters_for(entity):
+        found.extend((path, adapter.name) for path in _visible_files(landing / entity.source / adapter.name))
     return found
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.adapters import get_adapter
 from dagster_project.contract import METADATA_COLUMNS, Entity
+from dagster_project.loading.adapter_stage import stage_adapter_file
 from dagster_project.loading.files import LandingFile, scan, sha256_of
 from dagster_project.loading.schema import (
     BATCH_SEQUENCE,
@@ -32,6 +34,7 @@ from dagster_project.loading.stage import (
     stage_file,
 )
 from dagster_project.loading.validate import (
+    MAX_RAW_CHARS,
     any_failed,
     build_checked_query,
     build_checks,
@@ -44,12 +47,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FileLoadResult:
+    """One file's load. For an adapter file (e.g. an Asterisk queue_log), rows_read = rows the
+    adapter produced for this entity + lines it could not parse (quarantined as malformed_line);
+    lines_read is the file's non-blank line count, unknown_events the event names it ignored and
+    adapter_stats its counters (incomplete calls, merged CDR lines, duplicates skipped, ...)."""
+
     source_file: str
     batch_id: int
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
     extra_columns: list[str]
+    lines_read: int | None = None
+    unknown_events: dict[str, int] = field(default_factory=dict)
+    adapter_stats: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +75,8 @@ class EntityLoadResult:
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     files: list[FileLoadResult] = field(default_factory=list)
+    unknown_events: dict[str, int] = field(default_factory=dict)  # summed over adapter files
+    adapter_stats: dict[str, int] = field(default_factory=dict)  # summed over adapter files
 
     def add(self, result: FileLoadResult) -> None:
         self.files.append(result)
@@ -73,6 +86,10 @@ class EntityLoadResult:
         self.rows_quarantined += result.rows_quarantined
         if result.extra_columns:
             self.extra_columns[result.source_file] = result.extra_columns
+        for name, count in result.unknown_events.items():
+            self.unknown_events[name] = self.unknown_events.get(name, 0) + count
+        for name, count in result.adapter_stats.items():
+            self.adapter_stats[name] = self.adapter_stats.get(name, 0) + count
 
 
 def _insert_good_sql(entity: Entity, checked: str, failed: str, file: str) -> str:
@@ -97,6 +114,30 @@ def _insert_bad_sql(entity: Entity, checked: str, failed: str, file: str) -> str
         f"to_json({{{record}}}), $loaded_at "
         f"from ({checked}) where {failed}"
     )
+
+
+def _insert_rejected(
+    con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile, staged: StagedFile, params: dict[str, object]
+) -> None:
+    """Lines an adapter could not parse: quarantined with the adapter's rule and reason."""
+    for rejected in staged.rejected:
+        con.execute(
+            f"insert into {QUARANTINE_TABLE} (batch_id, source, entity, source_file, source_line, "
+            "column_name, rule, raw_value, reason, raw_record, quarantined_at) "
+            "values ($batch_id, $source, $entity, $file, $line, null, $rule, $raw_value, $reason, "
+            "to_json({'line': $text}), $loaded_at)",
+            {
+                **params,
+                "source": entity.source,
+                "entity": entity.name,
+                "file": file.relative_path,
+                "line": rejected.line,
+                "rule": rejected.rule,
+                "raw_value": rejected.text[:MAX_RAW_CHARS],
+                "reason": f"{file.relative_path} line {rejected.line}, {rejected.reason}",
+                "text": rejected.text,
+            },
+        )
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:
@@ -129,8 +170,12 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
     try:
         if file.previously_loaded:
             con.execute(f"delete from {entity.raw_table} where _source_file = ?", [file.relative_path])
-            con.execute(f"delete from {QUARANTINE_TABLE} where source_file = ?", [file.relative_path])
-            con.execute(f"delete from {LEDGER_TABLE} where source_file = ?", [file.relative_path])
+            # An adapter file (e.g. an Asterisk queue_log) feeds several entities: only this
+            # entity's quarantine and ledger rows belong to this load.
+            owned = "where source = ? and entity = ? and source_file = ?"
+            key = [entity.source, entity.name, file.relative_path]
+            con.execute(f"delete from {QUARANTINE_TABLE} {owned}", key)
+            con.execute(f"delete from {LEDGER_TABLE} {owned}", key)
         row = con.execute(f"select nextval('{BATCH_SEQUENCE}')").fetchone()
         batch_id = int(row[0]) if row else 0
         params = {"batch_id": batch_id, "loaded_at": loaded_at}
@@ -144,6 +189,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
             raise RuntimeError(
                 f"{file.relative_path}: {staged.rows} rows read but {loaded} loaded and {quarantined} quarantined"
             )
+        _insert_rejected(con, entity, file, staged, params)
+        quarantined += len(staged.rejected)
+        rows_read = staged.rows + len(staged.rejected)
         con.execute(
             f"insert into {LEDGER_TABLE} (source, entity, source_file, size_bytes, mtime_ns, "
             "sha256, batch_id, rows_read, rows_loaded, rows_quarantined, extra_columns, "
@@ -156,7 +204,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
                 file.mtime_ns,
                 digest,
                 batch_id,
-                staged.rows,
+                rows_read,
                 loaded,
                 quarantined,
                 staged.extra_columns,
@@ -170,19 +218,22 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
     return FileLoadResult(
         source_file=file.relative_path,
         batch_id=batch_id,
-        rows_read=staged.rows,
+        rows_read=rows_read,
         rows_loaded=loaded,
         rows_quarantined=quarantined,
         extra_columns=staged.extra_columns,
+        lines_read=staged.lines_read,
+        unknown_events=dict(staged.unknown_events),
+        adapter_stats=dict(staged.adapter_stats),
     )
 
 
-def _refresh_mtimes(con: duckdb.DuckDBPyConnection, touched: list[LandingFile]) -> None:
+def _refresh_mtimes(con: duckdb.DuckDBPyConnection, entity: Entity, touched: list[LandingFile]) -> None:
     """Unchanged content but a new mtime: remember the mtime so the hash is not recomputed."""
     for file in touched:
         con.execute(
-            f"update {LEDGER_TABLE} set mtime_ns = ? where source_file = ?",
-            [file.mtime_ns, file.relative_path],
+            f"update {LEDGER_TABLE} set mtime_ns = ? where source = ? and entity = ? and source_file = ?",
+            [file.mtime_ns, entity.source, entity.name, file.relative_path],
         )
 
 
@@ -197,12 +248,13 @@ def load_entity(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -
     ensure_raw_schema(con)
     landing = Path(landing)
     found = scan(con, landing, entity)
-    _refresh_mtimes(con, found.touched)
+    _refresh_mtimes(con, entity, found.touched)
     result = EntityLoadResult(source=entity.source, entity=entity.name)
     result.files_skipped = found.skipped
     for file in found.pending:
         try:
-            staged = stage_file(con, file, entity)
+            adapter = get_adapter(file.format)
+            staged = stage_adapter_file(con, file, entity, adapter) if adapter else stage_file(con, file, entity)
             file_result = _load_file(con, entity, file, staged)
         finally:
             drop_stage(con)
@@ -214,5 +266,12 @@ def load_entity(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -
             file_result.rows_quarantined,
             file_result.batch_id,
         )
+        if file_result.unknown_events:
+            logger.warning(
+                "%s (%s): unknown events ignored: %s",
+                file.relative_path,
+                entity.name,
+                ", ".join(f"{name} x{count}" for name, count in sorted(file_result.unknown_events.items())),
+            )
     result.seconds = time.perf_counter() - started
     return result

@@ -6,10 +6,11 @@ read in place with its own types, so already-typed columns are not round-tripped
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
+from dagster_project.adapters import RejectedLine
 from dagster_project.contract import Entity
 from dagster_project.loading.errors import ContractError
 from dagster_project.loading.files import LandingFile
@@ -35,6 +36,12 @@ class StagedFile:
     extra_columns: list[str]  # file columns the contract does not know (ignored)
     rows: int
     in_temp_table: bool  # CSV/JSONL: already materialised, so checks are materialised too
+    # Adapter files only: lines the adapter could not parse (quarantined as they are), event
+    # names it did not know, its counters, and the file's non-blank line count.
+    rejected: tuple[RejectedLine, ...] = ()
+    unknown_events: dict[str, int] = field(default_factory=dict)
+    adapter_stats: dict[str, int] = field(default_factory=dict)
+    lines_read: int | None = None
 
 
 def _normalise(name: str) -> str:

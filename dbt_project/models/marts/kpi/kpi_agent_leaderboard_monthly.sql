@@ -1,8 +1,13 @@
 -- Agent leaderboard per month x agent. Metric families are month x agent int models joined on
--- (month, agent_id); today the helpdesk family. Rank: composite_score = mean of the component
--- scores the agent has (0-100 each: cume_dist among the month's agents with that figure, best
--- = 100) over tickets solved (more is better), FCR % (higher), mean first response (lower) and
--- mean resolution time (lower); rank() by composite_score desc within the month (ties share).
+-- (month, agent_id): helpdesk (int_kpi__agent_helpdesk_monthly), calls answered and handle time
+-- (int_calls__agent_monthly, inbound calls by month of arrival) and occupancy (agent-state seconds
+-- of int_agent_states__daily). An agent appears in a month when any family has figures for it.
+-- Rank: composite_score = mean of the component scores the agent has (0-100 each: cume_dist
+-- among the month's agents with that figure, best = 100) over tickets solved (more is better;
+-- agents with helpdesk figures), FCR % (higher), mean first response (lower), mean resolution
+-- time (lower), calls answered (more; agents with telephony figures) and AHT (lower);
+-- occupancy is shown but not scored (a target band, set by traffic and rostering);
+-- rank() by composite_score desc within the month (ties share).
 with
 
 helpdesk as (
@@ -23,6 +28,29 @@ helpdesk as (
 
 ),
 
+calls as (
+
+    select
+        month,
+        agent_id,
+        calls_answered_count,
+        handle_seconds_sum
+    from {{ ref('int_calls__agent_monthly') }}
+
+),
+
+agent_days as (
+
+    select
+        state_month,
+        agent_id,
+        available_seconds,
+        on_call_seconds,
+        wrap_up_seconds
+    from {{ ref('int_agent_states__daily') }}
+
+),
+
 agents as (
 
     select
@@ -34,12 +62,77 @@ agents as (
 
 ),
 
+occupancy as (
+
+    select
+        state_month as month,
+        agent_id,
+        sum(on_call_seconds + wrap_up_seconds) as busy_seconds,
+        sum(on_call_seconds + wrap_up_seconds + available_seconds) as occupancy_base_seconds
+    from agent_days
+    group by all
+
+),
+
+agent_months as (
+
+    select
+        month,
+        agent_id
+    from helpdesk
+    union
+    select
+        month,
+        agent_id
+    from calls
+    union
+    select
+        month,
+        agent_id
+    from occupancy
+
+),
+
+figures as (
+
+    select
+        agent_months.month,
+        agent_months.agent_id,
+        helpdesk.agent_id is not null as has_helpdesk,
+        calls.agent_id is not null or occupancy.agent_id is not null as has_telephony,
+        coalesce(helpdesk.tickets_solved_count, 0) as tickets_solved_count,
+        coalesce(helpdesk.first_response_count, 0) as first_response_count,
+        coalesce(helpdesk.first_response_minutes_sum, 0) as first_response_minutes_sum,
+        helpdesk.first_response_minutes_avg,
+        coalesce(helpdesk.first_resolved_count, 0) as first_resolved_count,
+        coalesce(helpdesk.resolution_minutes_sum, 0) as resolution_minutes_sum,
+        helpdesk.resolution_hours_avg,
+        coalesce(helpdesk.first_contact_resolution_count, 0) as first_contact_resolution_count,
+        helpdesk.first_contact_resolution_pct,
+        coalesce(calls.calls_answered_count, 0) as calls_answered_count,
+        coalesce(calls.handle_seconds_sum, 0) as handle_seconds_sum,
+        calls.handle_seconds_sum / nullif(calls.calls_answered_count, 0) as average_handle_time_seconds,
+        coalesce(occupancy.busy_seconds, 0) as busy_seconds,
+        coalesce(occupancy.occupancy_base_seconds, 0) as occupancy_base_seconds,
+        100.0 * occupancy.busy_seconds / nullif(occupancy.occupancy_base_seconds, 0) as occupancy_pct
+    from agent_months
+    left join helpdesk
+        on agent_months.month = helpdesk.month and agent_months.agent_id = helpdesk.agent_id
+    left join calls
+        on agent_months.month = calls.month and agent_months.agent_id = calls.agent_id
+    left join occupancy
+        on agent_months.month = occupancy.month and agent_months.agent_id = occupancy.agent_id
+
+),
+
 component_scores as (
 
     select
         month,
         agent_id,
-        100 * cume_dist() over (partition by month order by tickets_solved_count) as tickets_solved_score,
+        case when has_helpdesk then 100 * cume_dist() over (
+            partition by month, has_helpdesk order by tickets_solved_count
+        ) end as tickets_solved_score,
         case when first_contact_resolution_pct is not null then 100 * cume_dist() over (
             partition by month, first_contact_resolution_pct is null order by first_contact_resolution_pct
         ) end as first_contact_resolution_score,
@@ -48,8 +141,14 @@ component_scores as (
         ) end as first_response_score,
         case when resolution_hours_avg is not null then 100 * cume_dist() over (
             partition by month, resolution_hours_avg is null order by resolution_hours_avg desc
-        ) end as resolution_time_score
-    from helpdesk
+        ) end as resolution_time_score,
+        case when has_telephony then 100 * cume_dist() over (
+            partition by month, has_telephony order by calls_answered_count
+        ) end as calls_answered_score,
+        case when average_handle_time_seconds is not null then 100 * cume_dist() over (
+            partition by month, average_handle_time_seconds is null order by average_handle_time_seconds desc
+        ) end as average_handle_time_score
+    from figures
 
 ),
 
@@ -62,43 +161,58 @@ composite as (
         first_contact_resolution_score,
         first_response_score,
         resolution_time_score,
+        calls_answered_score,
+        average_handle_time_score,
         (
-            tickets_solved_score
+            coalesce(tickets_solved_score, 0)
             + coalesce(first_contact_resolution_score, 0)
             + coalesce(first_response_score, 0)
             + coalesce(resolution_time_score, 0)
-        ) / (
-            1
+            + coalesce(calls_answered_score, 0)
+            + coalesce(average_handle_time_score, 0)
+        ) / nullif(
+            cast(tickets_solved_score is not null as integer)
             + cast(first_contact_resolution_score is not null as integer)
             + cast(first_response_score is not null as integer)
             + cast(resolution_time_score is not null as integer)
+            + cast(calls_answered_score is not null as integer)
+            + cast(average_handle_time_score is not null as integer),
+            0
         ) as composite_score
     from component_scores
 
 )
 
 select
-    helpdesk.month,
-    helpdesk.agent_id,
+    figures.month,
+    figures.agent_id,
     agents.agent_name,
     agents.group_id,
     agents.group_name,
-    helpdesk.tickets_solved_count,
-    helpdesk.first_response_count,
-    helpdesk.first_response_minutes_sum,
-    helpdesk.first_response_minutes_avg,
-    helpdesk.first_resolved_count,
-    helpdesk.resolution_minutes_sum,
-    helpdesk.resolution_hours_avg,
-    helpdesk.first_contact_resolution_count,
-    helpdesk.first_contact_resolution_pct,
+    figures.tickets_solved_count,
+    figures.first_response_count,
+    figures.first_response_minutes_sum,
+    figures.first_response_minutes_avg,
+    figures.first_resolved_count,
+    figures.resolution_minutes_sum,
+    figures.resolution_hours_avg,
+    figures.first_contact_resolution_count,
+    figures.first_contact_resolution_pct,
+    figures.calls_answered_count,
+    figures.handle_seconds_sum,
+    figures.average_handle_time_seconds,
+    figures.busy_seconds,
+    figures.occupancy_base_seconds,
+    figures.occupancy_pct,
     composite.tickets_solved_score,
     composite.first_contact_resolution_score,
     composite.first_response_score,
     composite.resolution_time_score,
+    composite.calls_answered_score,
+    composite.average_handle_time_score,
     composite.composite_score,
-    rank() over (partition by helpdesk.month order by composite.composite_score desc) as leaderboard_rank
-from helpdesk
+    rank() over (partition by figures.month order by composite.composite_score desc) as leaderboard_rank
+from figures
 inner join composite
-    on helpdesk.month = composite.month and helpdesk.agent_id = composite.agent_id
-left join agents on helpdesk.agent_id = agents.agent_id
+    on figures.month = composite.month and figures.agent_id = composite.agent_id
+left join agents on figures.agent_id = agents.agent_id

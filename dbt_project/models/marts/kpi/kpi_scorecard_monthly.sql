@@ -52,6 +52,30 @@ helpdesk_quality as (
 
 ),
 
+telephony as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__telephony') }}
+
+),
+
+contacts as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__contacts') }}
+
+),
+
 definitions as (
 
     select
@@ -84,6 +108,10 @@ scorecard_rows as (
     select * from helpdesk_speed
     union all
     select * from helpdesk_quality
+    union all
+    select * from telephony
+    union all
+    select * from contacts
 
 ),
 

@@ -1,7 +1,7 @@
 -- Ticket load heat-map: ISO weekday x hour of day in the reporting time zone, over the whole
--- observed period. Averages divide by the number of such weekdays in the observed period (first
--- to last contact day), so a quiet hour counts as 0. Calls join as another column from the same
--- long-form int model (contact_type 'inbound_call') when telephony arrives.
+-- observed period, tickets created and inbound calls (any outcome) side by side. Averages divide
+-- by the number of such weekdays in the observed period (first to last contact day of either
+-- kind), so a quiet hour counts as 0.
 with
 
 contacts as (
@@ -54,7 +54,8 @@ hourly_counts as (
     select
         isodow(contact_hour_local) as day_of_week_iso,
         hour(contact_hour_local) as hour_of_day,
-        cast(sum(contacts_count) filter (where contact_type = 'ticket') as bigint) as tickets_created_count
+        cast(sum(contacts_count) filter (where contact_type = 'ticket') as bigint) as tickets_created_count,
+        cast(sum(contacts_count) filter (where contact_type = 'inbound_call') as bigint) as inbound_calls_count
     from contacts
     group by all
 
@@ -67,7 +68,14 @@ select
     weekdays.weekdays_observed,
     coalesce(hourly_counts.tickets_created_count, 0) as tickets_created_count,
     coalesce(hourly_counts.tickets_created_count, 0) / weekdays.weekdays_observed
-        as tickets_created_per_hour_avg
+        as tickets_created_per_hour_avg,
+    coalesce(hourly_counts.inbound_calls_count, 0) as inbound_calls_count,
+    coalesce(hourly_counts.inbound_calls_count, 0) / weekdays.weekdays_observed
+        as inbound_calls_per_hour_avg,
+    coalesce(hourly_counts.tickets_created_count, 0) + coalesce(hourly_counts.inbound_calls_count, 0)
+        as contacts_count,
+    (coalesce(hourly_counts.tickets_created_count, 0) + coalesce(hourly_counts.inbound_calls_count, 0))
+    / weekdays.weekdays_observed as contacts_per_hour_avg
 from weekdays
 cross join hours
 left join hourly_counts

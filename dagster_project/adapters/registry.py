@@ -1,0 +1,46 @@
+"""Every adapter, and which of them feed a contract entity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster_project.adapters import asterisk_cdr, asterisk_queue_log
+from dagster_project.adapters.base import Adapter, AdapterOutput
+from dagster_project.contract import Entity
+
+
+def _read_queue_log(path: Path, entity: str) -> AdapterOutput:
+    return asterisk_queue_log.read_queue_log(path, entity)
+
+
+def _read_cdr(path: Path, entity: str) -> AdapterOutput:
+    return asterisk_cdr.read_cdr(path, entity)
+
+
+# Load order within an entity: the queue_log before the CDR, so a CDR line of a call the queue_log
+# already described is recognised and left out.
+ADAPTERS: tuple[Adapter, ...] = (
+    Adapter(
+        name=asterisk_queue_log.NAME,
+        source="telephony",
+        entities=asterisk_queue_log.ENTITIES,
+        read=_read_queue_log,
+    ),
+    Adapter(
+        name=asterisk_cdr.NAME,
+        source="telephony",
+        entities=asterisk_cdr.ENTITIES,
+        read=_read_cdr,
+        yields_to=(asterisk_queue_log.NAME,),
+    ),
+)
+
+_BY_NAME = {adapter.name: adapter for adapter in ADAPTERS}
+
+
+def adapters_for(entity: Entity) -> list[Adapter]:
+    return [a for a in ADAPTERS if a.source == entity.source and entity.name in a.entities]
+
+
+def get_adapter(name: str) -> Adapter | None:
+    return _BY_NAME.get(name)

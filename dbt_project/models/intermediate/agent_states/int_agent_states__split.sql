@@ -1,0 +1,117 @@
+-- Agent-state intervals split at the 30-minute edges of the reporting time zone (hence also at
+-- day and month edges): one row per (interval, 30-minute bucket) piece with its seconds.
+-- 1. Timeline: per agent, an interval ends at the earliest of its ended_at, the start of the
+--    agent's next interval (overlaps: the later-starting state wins) and, when still open in the
+--    source (ended_at null), the telephony data cut-off. Empty intervals are dropped.
+-- 2. Edges: one spine of UTC instants that are local :00 / :30 edges in the reporting time zone
+--    (candidates every 15 minutes, so zones with :30 and :45 offsets and DST changes are exact),
+--    built once for the data's time range.
+-- 3. Range join of intervals with the buckets they overlap (no per-row loop), clipped to both.
+with
+
+agent_states as (
+
+    select
+        agent_id,
+        state,
+        started_at,
+        ended_at
+    from {{ ref('stg_telephony__agent_states') }}
+
+),
+
+data_cutoff as (
+
+    select data_cutoff_at from {{ ref('int_telephony__data_cutoff') }}
+
+),
+
+timeline as (
+
+    select
+        agent_states.agent_id,
+        agent_states.state,
+        agent_states.started_at,
+        least(
+            coalesce(agent_states.ended_at, data_cutoff.data_cutoff_at),
+            lead(agent_states.started_at) over (
+                partition by agent_states.agent_id order by agent_states.started_at
+            )
+        ) as ended_at
+    from agent_states
+    cross join data_cutoff
+
+),
+
+state_intervals as (
+
+    select
+        agent_id,
+        state,
+        started_at,
+        ended_at
+    from timeline
+    where ended_at > started_at
+
+),
+
+bounds as (
+
+    select
+        date_trunc('hour', min(started_at)) - interval 1 hour as first_candidate,
+        date_trunc('hour', max(ended_at)) + interval 2 hour as last_candidate
+    from state_intervals
+
+),
+
+candidates as (
+
+    select
+        spine.generate_series as edge_at,
+        {% if var('reporting_time_zone') | upper == 'UTC' -%}
+            spine.generate_series
+        {%- else -%}
+            timezone('{{ var("reporting_time_zone") }}', timezone('UTC', spine.generate_series))
+        {%- endif %} as edge_local
+    from bounds
+    cross join generate_series(bounds.first_candidate, bounds.last_candidate, interval 15 minute) as spine
+
+),
+
+edges as (
+
+    select
+        edge_at as bucket_start,
+        lead(edge_at) over (order by edge_at) as bucket_end,
+        edge_local as interval_start
+    from candidates
+    where minute(edge_local) in (0, 30)
+
+),
+
+segments as (
+
+    select
+        state_intervals.agent_id,
+        state_intervals.state,
+        greatest(state_intervals.started_at, edges.bucket_start) as segment_start,
+        least(state_intervals.ended_at, edges.bucket_end) as segment_end,
+        edges.interval_start
+    from state_intervals
+    inner join edges
+        on
+            state_intervals.started_at < edges.bucket_end
+            and state_intervals.ended_at > edges.bucket_start
+
+)
+
+select
+    agent_id,
+    state,
+    segment_start,
+    segment_end,
+    interval_start,
+    cast(interval_start as date) as interval_date,
+    cast(date_trunc('month', interval_start) as date) as interval_month,
+    epoch(segment_end - segment_start) as seconds
+from segments
