@@ -46,13 +46,14 @@ translator = SupportKpiTranslator(settings=DagsterDbtTranslatorSettings(enable_a
 def support_kpi_dbt(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings
 ) -> Iterator[Any]:
-    """``dbt build``: seeds, models and their tests in dependency order, under the warehouse lock."""
+    """``dbt build``: seeds, models and their data tests in dependency order, under the warehouse lock."""
     settings = pipeline.settings()
     log_path = settings.data_dir / "logs" / "dbt-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     context.log.info(f"dbt build: full dbt log in {log_path}")
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
+        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False)
         # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
         with contextlib.redirect_stdout(tee):
             yield from invocation.stream()

@@ -1,5 +1,5 @@
 -- One row per calendar date (reporting time zone) from the first day of the month of the
--- earliest helpdesk / crm date to the last day of the month of the latest one.
+-- earliest helpdesk / telephony / crm date to the last day of the month of the latest one.
 with
 
 tickets as (
@@ -11,6 +11,12 @@ tickets as (
 data_cutoff as (
 
     select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
+
+),
+
+calls as (
+
+    select arrived_at from {{ ref('stg_telephony__calls') }}
 
 ),
 
@@ -42,6 +48,8 @@ data_timestamps as (
     select created_at as data_at from tickets
     union all
     select data_cutoff_at from data_cutoff
+    union all
+    select arrived_at from calls
     union all
     select created_at from customers
     union all
