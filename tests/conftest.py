@@ -23,6 +23,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN_LANDING = FIXTURES / "golden_helpdesk" / "landing"
 GOLDEN_TELEPHONY_LANDING = FIXTURES / "golden_telephony" / "landing"
 ASTERISK_LANDING = FIXTURES / "asterisk" / "landing"
+GOLDEN_SURVEYS_LANDING = FIXTURES / "golden_surveys" / "landing"
+GOLDEN_CUSTOMERS_LANDING = FIXTURES / "golden_customers" / "landing"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,22 @@ def golden_mart(golden_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
 def golden_telephony_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden telephony fixture."""
     con = open_mart(_published(GOLDEN_TELEPHONY_LANDING, tmp_path_factory, "golden-telephony").mart_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def golden_surveys_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the mart published from the golden survey fixture."""
+    con = open_mart(_published(GOLDEN_SURVEYS_LANDING, tmp_path_factory, "golden-surveys").mart_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def golden_customers_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the mart published from the golden customers fixture."""
+    con = open_mart(_published(GOLDEN_CUSTOMERS_LANDING, tmp_path_factory, "golden-customers").mart_path)
     yield con
     con.close()
 
