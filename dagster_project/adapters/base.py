@@ -24,6 +24,11 @@ LINE_COLUMN = "_line"
 Row = dict[str, str | None]
 
 
+class UnreadableFile(Exception):
+    """The whole file cannot be turned into rows (e.g. a required export column is missing);
+    the loader reports it as a ContractError and loads nothing of the file."""
+
+
 @dataclass(frozen=True)
 class RejectedLine:
     """A file line the adapter cannot parse; it goes to raw_meta.quarantine as is."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.adapters import asterisk_cdr, asterisk_queue_log
+from dagster_project.adapters import asterisk_cdr, asterisk_queue_log, qualtrics, surveymonkey
 from dagster_project.adapters.base import Adapter, AdapterOutput
 from dagster_project.contract import Entity
 
@@ -32,6 +32,19 @@ ADAPTERS: tuple[Adapter, ...] = (
         entities=asterisk_cdr.ENTITIES,
         read=_read_cdr,
         yields_to=(asterisk_queue_log.NAME,),
+    ),
+    # Survey exports: survey/qualtrics/ then survey/surveymonkey/ (docs/surveys.md).
+    Adapter(
+        name=qualtrics.NAME,
+        source="survey",
+        entities=qualtrics.ENTITIES,
+        read=qualtrics.read_qualtrics,
+    ),
+    Adapter(
+        name=surveymonkey.NAME,
+        source="survey",
+        entities=surveymonkey.ENTITIES,
+        read=surveymonkey.read_surveymonkey,
     ),
 )
 

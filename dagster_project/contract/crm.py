@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster_project.contract.model import Column, Entity, NonNegative, Ordered
+from dagster_project.contract.model import Column, Entity, KnownCurrency, NonNegative, Ordered
 
 SOURCE = "crm"
 
@@ -11,8 +11,10 @@ DISCOUNT_TYPES = ("discount", "offer", "gift", "credit")
 ACTIVITY_TYPES = ("login", "webinar", "training", "loyalty_event", "community", "other")
 
 CURRENCY_NOTE = (
-    "Money is in one reporting currency (default EUR); a row in another currency needs a rate "
-    "in seeds/exchange_rates.csv (checked downstream, the loader keeps the currency as sent)."
+    "Money is in one reporting currency (env SUPPORT_KPI_REPORTING_CURRENCY, default EUR; a "
+    "missing currency means it). A row in another currency needs a rate in "
+    "seeds/exchange_rates.csv, otherwise the loader quarantines it (rule unknown_currency); "
+    "the currency is stored as sent (trimmed), staging upper-cases it and converts the amount."
 )
 
 CUSTOMERS = Entity(
@@ -53,7 +55,7 @@ ORDERS = Entity(
         Column("gross_margin_pct", "num", "Gross margin of the order in percent."),
     ),
     primary_key=("order_id",),
-    rules=(NonNegative("amount"),),
+    rules=(NonNegative("amount"), KnownCurrency("currency")),
     notes=(CURRENCY_NOTE,),
 )
 
@@ -72,7 +74,7 @@ DISCOUNTS = Entity(
         Column("reason", "text", "Why it was granted."),
     ),
     primary_key=("discount_id",),
-    rules=(NonNegative("amount"),),
+    rules=(NonNegative("amount"), KnownCurrency("currency")),
     notes=(CURRENCY_NOTE,),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dagster_project.contract.crm import CURRENCY_NOTE
-from dagster_project.contract.model import Column, Entity, NonNegative
+from dagster_project.contract.model import Column, Entity, KnownCurrency, NonNegative
 
 SOURCE = "finance"
 
@@ -20,7 +20,7 @@ OPERATING_COSTS = Entity(
         Column("currency", "text", "ISO 4217 currency of amount (see notes)."),
     ),
     primary_key=("month", "cost_category"),
-    rules=(NonNegative("amount"),),
+    rules=(NonNegative("amount"), KnownCurrency("currency")),
     notes=(CURRENCY_NOTE,),
 )
 

@@ -104,7 +104,57 @@ class RequiredWhen:
         return f"`{self.column}` is required when `{self.when_column}` is {values}"
 
 
-RowRule = NonNegative | Ordered | RequiredWhen
+@dataclass(frozen=True)
+class InScale:
+    """When set, `column` must lie within [`min_column`, `max_column`]; a missing bound falls back
+    to the default of the row's `type_column` value (`defaults`: (type, min, max) triples)."""
+
+    column: str
+    min_column: str
+    max_column: str
+    type_column: str
+    defaults: tuple[tuple[str, int, int], ...]
+
+    @property
+    def rule(self) -> str:
+        return "score_out_of_scale"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column, self.min_column, self.max_column, self.type_column)
+
+    def describe(self) -> str:
+        defaults = ", ".join(f"{name} {low}-{high}" for name, low, high in self.defaults)
+        return (
+            f"`{self.column}` within [`{self.min_column}`, `{self.max_column}`] when set "
+            f"(missing bounds default by `{self.type_column}`: {defaults})"
+        )
+
+
+@dataclass(frozen=True)
+class KnownCurrency:
+    """`column` (trimmed, upper-cased; missing = the reporting currency) must be the reporting
+    currency (env SUPPORT_KPI_REPORTING_CURRENCY, default EUR) or have a rate in
+    seeds/exchange_rates.csv. The loader reads both when it loads a file."""
+
+    column: str
+
+    @property
+    def rule(self) -> str:
+        return "unknown_currency"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def describe(self) -> str:
+        return (
+            f"`{self.column}` (trimmed, upper-cased; missing = reporting currency) is the reporting "
+            "currency or listed in `seeds/exchange_rates.csv`"
+        )
+
+
+RowRule = NonNegative | Ordered | RequiredWhen | InScale | KnownCurrency
 
 
 @dataclass(frozen=True)

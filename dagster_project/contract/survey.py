@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dagster_project.contract.model import Column, Entity, NonNegative, Ordered
+from dagster_project.contract.model import Column, Entity, InScale, NonNegative, Ordered
 
 SOURCE = "survey"
 
 SURVEY_TYPES = ("csat", "nps", "ces")
+
+# Default scale per survey type (ces: 7 = very easy); staging applies the same defaults.
+DEFAULT_SCALES: tuple[tuple[str, int, int], ...] = (("csat", 1, 5), ("nps", 0, 10), ("ces", 1, 7))
 
 SURVEY_RESPONSES = Entity(
     source=SOURCE,
@@ -40,6 +43,7 @@ SURVEY_RESPONSES = Entity(
     ),
     primary_key=("response_id",),
     rules=(
+        InScale("score", "scale_min", "scale_max", "survey_type", DEFAULT_SCALES),
         NonNegative("score"),
         Ordered("scale_max", "scale_min", rule="min_above_max"),
         Ordered("responded_at", "sent_at"),

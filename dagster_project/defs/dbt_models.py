@@ -54,9 +54,15 @@ def support_kpi_dbt(
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
         invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False)
-        # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
-        with contextlib.redirect_stdout(tee):
-            yield from invocation.stream()
+        try:
+            # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
+            with contextlib.redirect_stdout(tee):
+                yield from invocation.stream()
+        finally:
+            # If the step fails while dbt still runs, stop dbt before the warehouse lock is released.
+            if invocation.process.poll() is None:
+                invocation.process.terminate()
+                invocation.process.wait(timeout=60)
         run_results = invocation.get_artifact("run_results.json")
     settings.dbt_results_path.write_text(json.dumps(run_results))
     summary = summarize(run_results)

@@ -43,7 +43,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
             context.log.warning(f"{path}: extra columns ignored: {', '.join(columns)}")
         if result.unknown_events:
             counts = ", ".join(f"{name} x{count}" for name, count in sorted(result.unknown_events.items()))
-            context.log.warning(f"{entity.source}/{entity.name}: unknown Asterisk events skipped: {counts}")
+            context.log.warning(f"{entity.source}/{entity.name}: skipped, unknown to the adapters: {counts}")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": result.files_loaded,

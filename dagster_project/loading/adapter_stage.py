@@ -13,7 +13,7 @@ import zlib
 import duckdb
 
 from dagster_project.adapters import Adapter
-from dagster_project.adapters.base import LINE_COLUMN
+from dagster_project.adapters.base import LINE_COLUMN, UnreadableFile
 from dagster_project.contract import Entity
 from dagster_project.loading.errors import ContractError
 from dagster_project.loading.files import LandingFile
@@ -39,6 +39,8 @@ def stage_adapter_file(
         output = adapter.read(file.path, entity.name)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise ContractError(f"{file.relative_path}: cannot read {adapter.name} file: {error}") from error
+    except UnreadableFile as error:
+        raise ContractError(f"{file.relative_path}: {adapter.name} file not loaded: {error}") from error
     table = output.to_arrow(entity)
     con.register(_ROWS_VIEW, table)
     try:

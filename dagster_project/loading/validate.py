@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster_project.contract import Column, Entity, NonNegative, Ordered, RequiredWhen
+from dagster_project.contract import Column, Entity, InScale, KnownCurrency, NonNegative, Ordered, RowRule
+from dagster_project.loading.currencies import EXCHANGE_RATES_SEED, known_currencies
 from dagster_project.loading.sql import ident, literal, literal_list
 from dagster_project.loading.stage import SourceColumn, StagedFile
 
@@ -166,7 +167,47 @@ def _value_checks(column: Column) -> list[Check]:
     return checks
 
 
-def _rule_check(entity: Entity, rule: NonNegative | Ordered | RequiredWhen) -> Check:
+def _scale_bound(rule: InScale, column: str, position: int) -> str:
+    """The row's bound, else the default of its (typed, lower-cased) type column; NULL if none."""
+    cases = " ".join(f"when {literal(default[0])} then {default[position]}" for default in rule.defaults)
+    return f"coalesce({ident(column)}, case {ident(rule.type_column)} {cases} end)"
+
+
+def _scale_check(rule: InScale) -> Check:
+    typed = ident(rule.column)
+    low = _scale_bound(rule, rule.min_column, 1)
+    high = _scale_bound(rule, rule.max_column, 2)
+    return Check(
+        condition=f"coalesce({typed} < {low} or {typed} > {high}, false)",
+        column=rule.column,
+        rule=rule.rule,
+        reason=(
+            f"'column {rule.column}: ' || {_quoted(raw_name(rule.column))} || ' is outside the scale ' "
+            f"|| coalesce(cast({low} as varchar), '?') || '-' || coalesce(cast({high} as varchar), '?')"
+        ),
+    )
+
+
+def _currency_check(rule: KnownCurrency) -> Check:
+    """Read when the checks are built: env reporting currency + the exchange-rate seed."""
+    known = known_currencies()
+    code = f"upper(trim(cast({raw_name(rule.column)} as varchar)))"
+    return Check(
+        condition=f"coalesce({code} not in ({literal_list(known)}), false)",
+        column=rule.column,
+        rule=rule.rule,
+        reason=(
+            f"'column {rule.column}: unknown currency ' || {_quoted(code)} || "
+            f"{literal(f' (not the reporting currency {known[0]} and no rate in {EXCHANGE_RATES_SEED.name})')}"
+        ),
+    )
+
+
+def _rule_check(entity: Entity, rule: RowRule) -> Check:
+    if isinstance(rule, InScale):
+        return _scale_check(rule)
+    if isinstance(rule, KnownCurrency):
+        return _currency_check(rule)
     if isinstance(rule, NonNegative):
         typed = ident(rule.column)
         return Check(
