@@ -31,6 +31,12 @@ ENTITIES = {
     "crm/customers": "*.csv.gz",
     "telephony/calls": "*.parquet",
     "telephony/agent_states": "*.parquet",
+    "crm/orders": "*.parquet",
+    "crm/discounts": "*.parquet",
+    "crm/customer_activities": "*.parquet",
+    "finance/operating_costs": "*.csv",
+    "survey/survey_responses": "*.parquet",
+    "survey/quality_reviews": "*.parquet",
 }
 
 

@@ -1,8 +1,8 @@
 """Realistic, deterministic demo landing data.
 
-``generate(landing, days, scale, seed)`` writes the helpdesk, crm and telephony landing files for the
-``days`` days ending ``end_date`` (default: yesterday, UTC). The same arguments always give
-byte-identical files. Every component draws from its own named random stream
+``generate(landing, days, scale, seed)`` writes the helpdesk, crm, telephony, survey and finance
+landing files for the ``days`` days ending ``end_date`` (default: yesterday, UTC). The same
+arguments always give byte-identical files. Every component draws from its own named random stream
 (``World.rng(name)``), so adding a source later changes none of the existing files.
 """
 
@@ -14,7 +14,17 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from dagster_project.generate.commerce import (
+    activities_table,
+    discounts_table,
+    orders_table,
+    simulate_activities,
+    simulate_discounts,
+    simulate_orders,
+)
 from dagster_project.generate.crm import Customers, build_customers, customers_table
+from dagster_project.generate.facts import TicketFacts, agent_skill, ticket_facts
+from dagster_project.generate.finance import operating_costs
 from dagster_project.generate.helpdesk import (
     Helpdesk,
     events_table,
@@ -23,7 +33,9 @@ from dagster_project.generate.helpdesk import (
     ticket_versions,
     tickets_table,
 )
+from dagster_project.generate.quality import Reviews, reviews_table, simulate_reviews
 from dagster_project.generate.staff import GROUPS, Staff, build_staff
+from dagster_project.generate.surveys import Surveys, response_ids, simulate_surveys, surveys_table
 from dagster_project.generate.telephony import Telephony, call_ids, calls_table, states_table
 from dagster_project.generate.telephony import simulate as simulate_telephony
 from dagster_project.generate.world import World
@@ -53,16 +65,70 @@ def generate(landing: Path, days: int, scale: float, seed: int, end_date: date |
 
     written: dict[str, int] = {}
     written.update(_write_helpdesk(landing, world, staff, customers, hd))
-    # Customers churn only after their last contact (new sources add their contacts here).
+    facts = ticket_facts(hd)
+    # Some customers leave after a bad experience, but only after their last contact.
+    tk = hd.tickets
     last_contact = np.full(customers.n, -1, dtype=np.int64)
-    np.maximum.at(last_contact, hd.tickets.requester, hd.tickets.created)
-    churned = customers.final_churn(world, last_contact)
+    np.maximum.at(last_contact, tk.requester, tk.created)
+    last_bad = np.full(customers.n, -1, dtype=np.int64)
+    np.maximum.at(last_bad, tk.requester[facts.severe], tk.created[facts.severe])
+    planned = customers.churn_after_bad_experience(world, last_bad)
+    churned = customers.final_churn(world, last_contact, planned)
     written["crm/customers"] = write_csv(
         customers_table(customers, churned), landing / "crm/customers/customers.csv.gz"
     )
     # Telephony picks its callers among customers still with us, so crm stays as it was.
     phone = simulate_telephony(world, staff, customers, hd, churned)
     written.update(_write_telephony(landing, staff, customers, hd, phone))
+    written.update(_write_commerce(landing, world, customers, churned, hd, facts))
+    written["finance/operating_costs"] = write_csv(
+        operating_costs(world, staff, hd), landing / "finance/operating_costs/operating_costs.csv"
+    )
+    skill = agent_skill(staff)
+    surveys = simulate_surveys(world, customers, hd, facts, skill, phone.calls, churned)
+    reviews = simulate_reviews(world, facts, skill, phone.calls)
+    written.update(_write_survey(landing, staff, customers, hd, surveys, reviews))
+    return written
+
+
+def _write_survey(
+    landing: Path, staff: Staff, customers: Customers, hd: Helpdesk, surveys: Surveys, reviews: Reviews
+) -> dict[str, int]:
+    folder = landing / "survey"
+    written = {"survey/survey_responses": 0, "survey/quality_reviews": 0}
+    customer_ids, tickets = customers.ids(), ticket_ids(hd.tickets.n)
+    n_calls = int(max(surveys.call.max(initial=-1), reviews.call.max(initial=-1))) + 1
+    calls = call_ids(n_calls)
+    responses = response_ids(surveys.sent.size)
+    for label, rows in month_groups(month_keys(surveys.sent)) if surveys.sent.size else []:
+        table = surveys_table(surveys, rows, response_id=responses, customer_id=customer_ids, ticket_id=tickets,
+                              call_id=calls, agent_id=staff.agent_id)  # fmt: skip
+        written["survey/survey_responses"] += write_parquet(table, folder / f"survey_responses/{label}.parquet")
+    for label, rows in month_groups(month_keys(reviews.reviewed)) if reviews.reviewed.size else []:
+        table = reviews_table(reviews, rows, agent_id=staff.agent_id, ticket_id=tickets, call_id=calls)
+        written["survey/quality_reviews"] += write_parquet(table, folder / f"quality_reviews/{label}.parquet")
+    return written
+
+
+def _write_commerce(
+    landing: Path, world: World, customers: Customers, churned: np.ndarray, hd: Helpdesk, facts: TicketFacts
+) -> dict[str, int]:
+    folder = landing / "crm"
+    written = {"crm/orders": 0, "crm/discounts": 0, "crm/customer_activities": 0}
+    customer_ids, tickets = customers.ids(), ticket_ids(hd.tickets.n)
+    orders = simulate_orders(world, customers, churned)
+    for label, rows in month_groups(month_keys(orders.t)) if orders.t.size else []:
+        written["crm/orders"] += write_parquet(
+            orders_table(orders, rows, customer_ids), folder / f"orders/{label}.parquet"
+        )
+    discounts = simulate_discounts(world, customers, churned, hd, facts)
+    for label, rows in month_groups(month_keys(discounts.t)) if discounts.t.size else []:
+        table = discounts_table(discounts, rows, customer_ids, tickets)
+        written["crm/discounts"] += write_parquet(table, folder / f"discounts/{label}.parquet")
+    activities = simulate_activities(world, customers, churned)
+    for label, rows in month_groups(month_keys(activities.t)) if activities.t.size else []:
+        table = activities_table(activities, rows, customer_ids)
+        written["crm/customer_activities"] += write_parquet(table, folder / f"customer_activities/{label}.parquet")
     return written
 
 

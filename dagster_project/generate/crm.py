@@ -21,6 +21,8 @@ SEGMENTS = ("consumer", "smb", "mid_market", "enterprise")
 SEGMENT_WEIGHTS = np.array([0.55, 0.30, 0.11, 0.04])
 SEGMENT_ACTIVITY = np.array([1.0, 1.5, 2.5, 4.0])  # enterprises raise more tickets
 SEGMENT_CHURN_MONTHLY = np.array([0.025, 0.018, 0.010, 0.005])
+# Chance that a customer with a bad support experience (reopened, escalated ticket) leaves soon.
+BAD_EXPERIENCE_CHURN = np.array([0.30, 0.20, 0.12, 0.06])
 SEGMENT_LOYALTY = np.array([0.35, 0.15, 0.10, 0.05])
 INDUSTRIES = (
     "retail", "software", "manufacturing", "finance", "healthcare",
@@ -73,12 +75,24 @@ class Customers:
                 break
         return chosen  # the rare leftover keeps its pick; final_churn() moves that churn later
 
-    def final_churn(self, world: World, last_contact_ts: np.ndarray) -> np.ndarray:
-        """Churn time per customer (-1 = still a customer), always after their last contact."""
+    def churn_after_bad_experience(self, world: World, bad_ts: np.ndarray) -> np.ndarray:
+        """Planned churn times once bad experiences are known: some customers whose ticket went
+        badly (``bad_ts`` = their last such ticket, -1 = none) leave within weeks of it."""
+        rng = world.rng("crm.churn.experience")
+        leave = (bad_ts >= 0) & (rng.random(self.n) < BAD_EXPERIENCE_CHURN[self.segment])
+        t = bad_ts + (rng.uniform(3, 45, size=self.n) * DAY).astype(np.int64)
+        earlier = leave & ((self.churn_ts < 0) | (t < self.churn_ts)) & (t < world.period.cutoff_ts)
+        return np.where(earlier, t, self.churn_ts)
+
+    def final_churn(self, world: World, last_contact_ts: np.ndarray, planned: np.ndarray | None = None) -> np.ndarray:
+        """Churn time per customer (-1 = still a customer), always after their last contact.
+
+        ``planned`` default: the churn planned at creation (``churn_ts``)."""
+        planned = self.churn_ts if planned is None else planned
         rng = world.rng("crm.churn.final")
         gap = (rng.uniform(1, 20, size=self.n) * DAY).astype(np.int64)
-        churn = np.where(last_contact_ts >= self.churn_ts, last_contact_ts + gap, self.churn_ts)
-        return np.where((self.churn_ts >= 0) & (churn < world.period.cutoff_ts), churn, -1)
+        churn = np.where(last_contact_ts >= planned, last_contact_ts + gap, planned)
+        return np.where((planned >= 0) & (churn < world.period.cutoff_ts), churn, -1)
 
 
 def _churn_times(world: World, created: np.ndarray, segment: np.ndarray) -> np.ndarray:
