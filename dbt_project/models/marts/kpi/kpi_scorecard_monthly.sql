@@ -76,6 +76,42 @@ contacts as (
 
 ),
 
+surveys as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__surveys') }}
+
+),
+
+customers as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__customers') }}
+
+),
+
+costs as (
+
+    select
+        month,
+        kpi_id,
+        numerator,
+        denominator,
+        value
+    from {{ ref('int_scorecard__costs') }}
+
+),
+
 definitions as (
 
     select
@@ -112,6 +148,12 @@ scorecard_rows as (
     select * from telephony
     union all
     select * from contacts
+    union all
+    select * from surveys
+    union all
+    select * from customers
+    union all
+    select * from costs
 
 ),
 

@@ -1,0 +1,72 @@
+-- One row per order (latest load batch, then latest file line) with the amount converted to the
+-- reporting currency (var reporting_currency): amount_reporting = amount x rate_to_reporting of
+-- seed exchange_rates with the latest valid_from <= the order's date (UTC). A missing currency
+-- is the reporting currency; the reporting currency itself always has rate 1.
+with
+
+source as (
+
+    select * from {{ source('crm', 'orders') }}
+
+),
+
+exchange_rates as (
+
+    select
+        upper(trim(currency)) as currency,
+        rate_to_reporting,
+        valid_from
+    from {{ ref('exchange_rates') }}
+
+),
+
+latest as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        amount,
+        coalesce(
+            upper(nullif(trim(currency), '')), '{{ var("reporting_currency", "EUR") | upper }}'
+        ) as currency,
+        gross_margin_pct
+    from source
+    qualify row_number() over (
+        partition by order_id
+        order by _batch_id desc, _source_line desc
+    ) = 1
+
+),
+
+converted as (
+
+    select
+        latest.order_id,
+        latest.customer_id,
+        latest.ordered_at,
+        latest.amount,
+        latest.currency,
+        case
+            when latest.currency = '{{ var("reporting_currency", "EUR") | upper }}' then 1.0
+            else exchange_rates.rate_to_reporting
+        end as exchange_rate,
+        latest.gross_margin_pct
+    from latest
+    asof left join exchange_rates
+        on
+            latest.currency = exchange_rates.currency
+            and cast(latest.ordered_at as date) >= exchange_rates.valid_from
+
+)
+
+select
+    order_id,
+    customer_id,
+    ordered_at,
+    amount,
+    currency,
+    exchange_rate,
+    amount * exchange_rate as amount_reporting,
+    gross_margin_pct
+from converted
