@@ -50,6 +50,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.golden import assert_figure, scorecard_months, scorecard_row
+
 OCT = dt.date(2025, 10, 1)
 DEC = dt.date(2025, 12, 1)
 JAN = dt.date(2026, 1, 1)
@@ -123,18 +125,10 @@ def _case_id(case: Kpi) -> str:
 
 @pytest.mark.parametrize("case", SCORECARD, ids=_case_id)
 def test_scorecard_kpi(golden_surveys_mart, case: Kpi) -> None:
-    rows = golden_surveys_mart.execute(
-        "select value, numerator, denominator from mart.kpi_scorecard_monthly where kpi_id = ? and month = ?",
-        [case.kpi_id, case.month],
-    ).fetchall()
-    assert len(rows) == 1, f"{len(rows)} rows for {case.kpi_id} in {case.month}"
-    value, numerator, denominator = rows[0]
-    if case.value is None:
-        assert value is None
-    else:
-        assert value == pytest.approx(case.value, abs=1e-9)
-    assert numerator == pytest.approx(case.numerator, abs=1e-9)
-    assert denominator == pytest.approx(case.denominator, abs=1e-9)
+    value, numerator, denominator = scorecard_row(golden_surveys_mart, case.kpi_id, case.month)
+    assert_figure(value, case.value)
+    assert_figure(numerator, case.numerator)
+    assert_figure(denominator, case.denominator)
 
 
 def test_every_survey_kpi_is_checked_for_every_month() -> None:
@@ -146,13 +140,7 @@ def test_every_survey_kpi_is_checked_for_every_month() -> None:
 @pytest.mark.parametrize("kpi_id", SURVEY_KPI_IDS)
 def test_survey_rows_only_in_survey_months(golden_surveys_mart, kpi_id: str) -> None:
     """November 2025 has no survey data: no survey row there (or anywhere else)."""
-    months = {
-        row[0]
-        for row in golden_surveys_mart.execute(
-            "select month from mart.kpi_scorecard_monthly where kpi_id = ?", [kpi_id]
-        ).fetchall()
-    }
-    assert months == set(SURVEY_MONTHS)
+    assert scorecard_months(golden_surveys_mart, kpi_id) == set(SURVEY_MONTHS)
 
 
 def test_worked_example_benchmarks(golden_surveys_mart) -> None:

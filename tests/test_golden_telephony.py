@@ -55,6 +55,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.golden import assert_figure, scorecard_months, scorecard_row
+
 DEC = dt.date(2025, 12, 1)
 JAN = dt.date(2026, 1, 1)
 FEB = dt.date(2026, 2, 1)
@@ -159,18 +161,10 @@ def _case_id(case: Kpi) -> str:
 
 @pytest.mark.parametrize("case", SCORECARD, ids=_case_id)
 def test_scorecard_kpi(golden_telephony_mart, case: Kpi) -> None:
-    rows = golden_telephony_mart.execute(
-        "select value, numerator, denominator from mart.kpi_scorecard_monthly where kpi_id = ? and month = ?",
-        [case.kpi_id, case.month],
-    ).fetchall()
-    assert len(rows) == 1, f"{len(rows)} rows for {case.kpi_id} in {case.month}"
-    value, numerator, denominator = rows[0]
-    assert value == pytest.approx(case.value, abs=1e-9)
-    assert numerator == pytest.approx(case.numerator, abs=1e-9)
-    if case.denominator is None:
-        assert denominator is None
-    else:
-        assert denominator == pytest.approx(case.denominator, abs=1e-9)
+    value, numerator, denominator = scorecard_row(golden_telephony_mart, case.kpi_id, case.month)
+    assert_figure(value, case.value)
+    assert_figure(numerator, case.numerator)
+    assert_figure(denominator, case.denominator)
 
 
 def test_every_telephony_kpi_is_checked_for_every_month() -> None:
@@ -182,13 +176,7 @@ def test_every_telephony_kpi_is_checked_for_every_month() -> None:
 @pytest.mark.parametrize("kpi_id", TELEPHONY_KPI_IDS)
 def test_telephony_rows_only_in_telephony_months(golden_telephony_mart, kpi_id: str) -> None:
     """December has tickets but no telephony data: no telephony row there (or anywhere else)."""
-    months = {
-        row[0]
-        for row in golden_telephony_mart.execute(
-            "select month from mart.kpi_scorecard_monthly where kpi_id = ?", [kpi_id]
-        ).fetchall()
-    }
-    assert months == set(TELEPHONY_MONTHS)
+    assert scorecard_months(golden_telephony_mart, kpi_id) == set(TELEPHONY_MONTHS)
 
 
 def test_benchmark_status(golden_telephony_mart) -> None:
