@@ -214,3 +214,42 @@ def test_known_currencies_read_the_seed(tmp_path: Path, monkeypatch: pytest.Monk
     assert known_currencies(seed) == ("EUR", "USD")
     assert known_currencies(tmp_path / "missing.csv") == ("EUR",)
     assert {"EUR", "USD", "GBP", "SEK"} <= set(seeded_currencies())  # the repository's seed
+
+
+WEB_EVENTS = get_entity("web", "web_events")
+
+
+def test_web_events_keep_unknown_names_as_other_and_quarantine_bad_votes(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    drop(
+        landing,
+        WEB_EVENTS,
+        "event_id,event_at,event_name,session_id,page_type,article_id,engagement_time_ms,vote\n"
+        "e1,2026-03-01T10:00:00Z,page_view,s1,kb_article,a1,4000,\n"  # 2: loads
+        "e2,2026-03-01T10:00:05Z,Scroll,s1,kb_article,a1,,\n"  # 3: unknown name -> other
+        "e3,2026-03-01T10:00:06Z,first_visit,s1,,,,\n"  # 4: unknown name -> other
+        "e4,2026-03-01T10:00:07Z,article_vote,s1,kb_article,,,up\n"  # 5: vote without article
+        "e5,2026-03-01T10:00:08Z,article_vote,s1,kb_article,a1,,\n"  # 6: vote without a vote
+        "e6,2026-03-01T10:00:09Z,user_engagement,s1,kb_article,a1,-5,\n"  # 7: negative engagement
+        "e7,2026-03-01T10:00:10Z,Article_Vote,s1,kb_article,a1,,Down\n",  # 8: loads, lower-cased
+    )
+    result = load_entity(con, landing, WEB_EVENTS)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (7, 4, 3)
+    assert result.mapped_to_fallback == {"event_name: first_visit": 1, "event_name: scroll": 1}
+    assert con.execute("select event_id, event_name, vote from raw_web.web_events order by event_id").fetchall() == [
+        ("e1", "page_view", None),
+        ("e2", "other", None),
+        ("e3", "other", None),
+        ("e7", "article_vote", "down"),
+    ]
+    assert [row[:3] for row in quarantined(con, WEB_EVENTS)] == [
+        (5, "article_id", "conditional_required"),
+        (6, "vote", "conditional_required"),
+        (7, "engagement_time_ms", "non_negative"),
+    ]
+    reasons = [row[3] for row in quarantined(con, WEB_EVENTS)]
+    assert reasons[0] == (
+        "web/web_events/a.csv line 5, column article_id: missing, required when event_name = article_vote"
+    )
+    assert "negative value (-5)" in reasons[2]

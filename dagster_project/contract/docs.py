@@ -68,7 +68,7 @@ def _entity_markdown(entity: Entity) -> list[str]:
     for column in entity.columns:
         lines.append(
             f"| `{column.name}` | {column.type} | {'yes' if column.required else ''} | "
-            f"{_cell(', '.join(column.enum))} | {'yes' if column.pii else ''} | "
+            f"{_cell(_enum_cell(column))} | {'yes' if column.pii else ''} | "
             f"{_cell(_column_description(column))} |"
         )
     lines.append("")
@@ -128,10 +128,19 @@ def render_contract_markdown() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _enum_cell(column: Column) -> str:
+    values = ", ".join(column.enum)
+    if column.enum_fallback is not None:
+        values += f" (any other value is loaded as {column.enum_fallback})"
+    return values
+
+
 def _column_yaml(column: Column) -> dict[str, object]:
     meta: dict[str, object] = {"contract_type": column.type, "required": column.required}
     if column.enum:
         meta["enum"] = list(column.enum)
+    if column.enum_fallback is not None:
+        meta["enum_fallback"] = column.enum_fallback
     if column.pii:
         meta["pii"] = True
     return {

@@ -35,6 +35,9 @@ class Column:
     enum: tuple[str, ...] = ()
     pii: bool = False
     default_note: str = ""
+    # An enum value that stands for "anything else": an unknown value is loaded as this one
+    # (and counted in the load result) instead of being quarantined.
+    enum_fallback: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in COLUMN_TYPES:
@@ -43,6 +46,8 @@ class Column:
             raise ValueError(f"column {self.name}: enums are only allowed on text columns")
         if any(value != value.strip().lower() for value in self.enum):
             raise ValueError(f"column {self.name}: enum values must be lower-case and trimmed")
+        if self.enum_fallback is not None and self.enum_fallback not in self.enum:
+            raise ValueError(f"column {self.name}: enum_fallback must be one of the enum values")
 
     @property
     def duckdb_type(self) -> str:

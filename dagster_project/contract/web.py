@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster_project.contract.model import Column, Entity, NonNegative, Ordered
+from dagster_project.contract.model import Column, Entity, NonNegative, Ordered, RequiredWhen
 
 SOURCE = "web"
 
@@ -23,7 +23,14 @@ WEB_EVENTS = Entity(
     columns=(
         Column("event_id", "text", "Primary key.", required=True),
         Column("event_at", "ts", "When the event happened.", required=True),
-        Column("event_name", "text", "Kind of event.", required=True, enum=EVENT_NAMES),
+        Column(
+            "event_name",
+            "text",
+            "Kind of event; any other name is loaded as `other` (and counted), never quarantined.",
+            required=True,
+            enum=EVENT_NAMES,
+            enum_fallback="other",
+        ),
         Column("session_id", "text", "Session; unique per session.", required=True),
         Column("user_pseudo_id", "text", "Browser id."),
         Column("customer_id", "text", "Customer, when logged in."),
@@ -32,9 +39,19 @@ WEB_EVENTS = Entity(
         Column("article_id", "text", "Knowledge-base article, for kb_article pages."),
         Column("engagement_time_ms", "int", "Engaged time reported with the event (ms)."),
         Column("vote", "text", "Article vote (article_vote events).", enum=VOTES),
+        Column(
+            "session_engaged",
+            "bool",
+            "GA4's session_engaged flag as reported with the event (optional; kept beside the "
+            "bounce rule of kpis.md, which does not use it).",
+        ),
     ),
     primary_key=("event_id",),
-    rules=(NonNegative("engagement_time_ms"),),
+    rules=(
+        NonNegative("engagement_time_ms"),
+        RequiredWhen("article_id", "event_name", ("article_vote",)),
+        RequiredWhen("vote", "event_name", ("article_vote",)),
+    ),
 )
 
 BOT_CONVERSATIONS = Entity(

@@ -44,6 +44,9 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
         if result.unknown_events:
             counts = ", ".join(f"{name} x{count}" for name, count in sorted(result.unknown_events.items()))
             context.log.warning(f"{entity.source}/{entity.name}: skipped, unknown to the adapters: {counts}")
+        if result.mapped_to_fallback:
+            counts = ", ".join(f"{name} x{count}" for name, count in sorted(result.mapped_to_fallback.items()))
+            context.log.warning(f"{entity.source}/{entity.name}: unknown values loaded as 'other': {counts}")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": result.files_loaded,
@@ -54,6 +57,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
                 "extra_columns": dg.MetadataValue.json(result.extra_columns),
                 "unknown_events": dg.MetadataValue.json(result.unknown_events),
                 "adapter_stats": dg.MetadataValue.json(result.adapter_stats),
+                "mapped_to_fallback": dg.MetadataValue.json(result.mapped_to_fallback),
                 "seconds": round(result.seconds, 3),
             }
         )

@@ -25,7 +25,7 @@ from dagster_project.loading.schema import (
     QUARANTINE_TABLE,
     ensure_raw_schema,
 )
-from dagster_project.loading.sql import ident, literal
+from dagster_project.loading.sql import ident, literal, literal_list
 from dagster_project.loading.stage import (
     CHECKED_TABLE,
     STAGE_TABLE,
@@ -61,6 +61,8 @@ class FileLoadResult:
     lines_read: int | None = None
     unknown_events: dict[str, int] = field(default_factory=dict)
     adapter_stats: dict[str, int] = field(default_factory=dict)
+    # "<column>: <value as sent>" -> rows loaded with the column's enum_fallback instead
+    mapped_to_fallback: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +79,7 @@ class EntityLoadResult:
     files: list[FileLoadResult] = field(default_factory=list)
     unknown_events: dict[str, int] = field(default_factory=dict)  # summed over adapter files
     adapter_stats: dict[str, int] = field(default_factory=dict)  # summed over adapter files
+    mapped_to_fallback: dict[str, int] = field(default_factory=dict)  # summed over files
 
     def add(self, result: FileLoadResult) -> None:
         self.files.append(result)
@@ -90,6 +93,8 @@ class EntityLoadResult:
             self.unknown_events[name] = self.unknown_events.get(name, 0) + count
         for name, count in result.adapter_stats.items():
             self.adapter_stats[name] = self.adapter_stats.get(name, 0) + count
+        for name, count in result.mapped_to_fallback.items():
+            self.mapped_to_fallback[name] = self.mapped_to_fallback.get(name, 0) + count
 
 
 def _insert_good_sql(entity: Entity, checked: str, failed: str, file: str) -> str:
@@ -162,6 +167,21 @@ def _checked_relation(con: duckdb.DuckDBPyConnection, entity: Entity, staged: St
     return f"select * from {CHECKED_TABLE}", "_failed"
 
 
+def _mapped_to_fallback(con: duckdb.DuckDBPyConnection, entity: Entity, checked: str, failed: str) -> dict[str, int]:
+    """Loaded rows whose enum value was unknown and kept as the column's fallback, per value."""
+    counts: dict[str, int] = {}
+    for column in entity.columns:
+        if column.enum_fallback is None:
+            continue
+        raw = raw_name(column.name)
+        rows = con.execute(
+            f"select lower({raw}), count(*) from ({checked}) where not ({failed}) and {raw} is not null "
+            f"and lower({raw}) not in ({literal_list(column.enum)}) group by all order by all"
+        ).fetchall()
+        counts.update({f"{column.name}: {value}": int(count) for value, count in rows})
+    return counts
+
+
 def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile, staged: StagedFile) -> FileLoadResult:
     checked, failed = _checked_relation(con, entity, staged)
     digest = file.sha256 or sha256_of(file.path)
@@ -189,6 +209,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
             raise RuntimeError(
                 f"{file.relative_path}: {staged.rows} rows read but {loaded} loaded and {quarantined} quarantined"
             )
+        mapped = _mapped_to_fallback(con, entity, checked, failed)
         _insert_rejected(con, entity, file, staged, params)
         quarantined += len(staged.rejected)
         rows_read = staged.rows + len(staged.rejected)
@@ -225,6 +246,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
         lines_read=staged.lines_read,
         unknown_events=dict(staged.unknown_events),
         adapter_stats=dict(staged.adapter_stats),
+        mapped_to_fallback=mapped,
     )
 
 
@@ -272,6 +294,13 @@ def load_entity(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -
                 file.relative_path,
                 entity.name,
                 ", ".join(f"{name} x{count}" for name, count in sorted(file_result.unknown_events.items())),
+            )
+        if file_result.mapped_to_fallback:
+            logger.warning(
+                "%s (%s): unknown values kept as the fallback value: %s",
+                file.relative_path,
+                entity.name,
+                ", ".join(f"{name} x{count}" for name, count in sorted(file_result.mapped_to_fallback.items())),
             )
     result.seconds = time.perf_counter() - started
     return result

@@ -95,7 +95,10 @@ def _typed_expression(column: Column, source: SourceColumn | None) -> str:
         return f"cast(null as {column.duckdb_type})"
     if column.type == "text":
         if column.enum:
-            return f"case when lower({raw}) in ({literal_list(column.enum)}) then lower({raw}) end"
+            known = f"when lower({raw}) in ({literal_list(column.enum)}) then lower({raw})"
+            if column.enum_fallback is not None:
+                return f"case {known} when {raw} is not null then {literal(column.enum_fallback)} end"
+            return f"case {known} end"
         return raw
     if _native(column, source):
         if column.type == "num":
@@ -136,7 +139,7 @@ def _value_checks(column: Column) -> list[Check]:
     raw = raw_name(column.name)
     typed = ident(column.name)
     checks: list[Check] = []
-    if column.enum:
+    if column.enum and column.enum_fallback is None:
         expected = ", ".join(column.enum)
         checks.append(
             Check(
@@ -146,7 +149,7 @@ def _value_checks(column: Column) -> list[Check]:
                 reason=f"'column {column.name}: unknown value ' || {_quoted(raw)} || ' (expected {expected})'",
             )
         )
-    elif column.type != "text":
+    elif column.type != "text" and not column.enum:
         checks.append(
             Check(
                 condition=f"({raw} is not null and {typed} is null)",
