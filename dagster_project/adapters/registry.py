@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.adapters import asterisk_cdr, asterisk_queue_log, qualtrics, surveymonkey
+from dagster_project.adapters import asterisk_cdr, asterisk_queue_log, ga4, qualtrics, surveymonkey
 from dagster_project.adapters.base import Adapter, AdapterOutput
 from dagster_project.contract import Entity
 
@@ -15,6 +15,10 @@ def _read_queue_log(path: Path, entity: str) -> AdapterOutput:
 
 def _read_cdr(path: Path, entity: str) -> AdapterOutput:
     return asterisk_cdr.read_cdr(path, entity)
+
+
+def _read_ga4(path: Path, entity: str) -> AdapterOutput:
+    return ga4.read_ga4(path, entity)
 
 
 # Load order within an entity: the queue_log before the CDR, so a CDR line of a call the queue_log
@@ -45,6 +49,13 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="survey",
         entities=surveymonkey.ENTITIES,
         read=surveymonkey.read_surveymonkey,
+    ),
+    # Google Analytics 4 BigQuery export: web/ga4/ (docs/ga4.md).
+    Adapter(
+        name=ga4.NAME,
+        source="web",
+        entities=ga4.ENTITIES,
+        read=_read_ga4,
     ),
 )
 
