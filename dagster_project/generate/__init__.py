@@ -1,7 +1,7 @@
 """Realistic, deterministic demo landing data.
 
-``generate(landing, days, scale, seed)`` writes the helpdesk, crm, telephony, survey and finance
-landing files for the ``days`` days ending ``end_date`` (default: yesterday, UTC). The same
+``generate(landing, days, scale, seed)`` writes the helpdesk, crm, telephony, survey, finance and
+web landing files for the ``days`` days ending ``end_date`` (default: yesterday, UTC). The same
 arguments always give byte-identical files. Every component draws from its own named random stream
 (``World.rng(name)``), so adding a source later changes none of the existing files.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from dagster_project.generate.bot import bot_table, conversation_ids
 from dagster_project.generate.commerce import (
     activities_table,
     discounts_table,
@@ -25,6 +26,7 @@ from dagster_project.generate.commerce import (
 from dagster_project.generate.crm import Customers, build_customers, customers_table
 from dagster_project.generate.facts import TicketFacts, agent_skill, ticket_facts
 from dagster_project.generate.finance import operating_costs
+from dagster_project.generate.forum import forum_table, post_ids
 from dagster_project.generate.helpdesk import (
     Helpdesk,
     events_table,
@@ -34,10 +36,14 @@ from dagster_project.generate.helpdesk import (
     tickets_table,
 )
 from dagster_project.generate.quality import Reviews, reviews_table, simulate_reviews
+from dagster_project.generate.social import interaction_ids, social_table
 from dagster_project.generate.staff import GROUPS, Staff, build_staff
 from dagster_project.generate.surveys import Surveys, response_ids, simulate_surveys, surveys_table
 from dagster_project.generate.telephony import Telephony, call_ids, calls_table, states_table
 from dagster_project.generate.telephony import simulate as simulate_telephony
+from dagster_project.generate.web import Web, simulate_web
+from dagster_project.generate.web_sessions import events_table as web_events_table
+from dagster_project.generate.web_sessions import pseudo_ids, session_ids
 from dagster_project.generate.world import World
 from dagster_project.generate.writer import (
     codes_to_strings,
@@ -88,6 +94,35 @@ def generate(landing: Path, days: int, scale: float, seed: int, end_date: date |
     surveys = simulate_surveys(world, customers, hd, facts, skill, phone.calls, churned)
     reviews = simulate_reviews(world, facts, skill, phone.calls)
     written.update(_write_survey(landing, staff, customers, hd, surveys, reviews))
+    web = simulate_web(world, staff, customers, churned, hd)
+    written.update(_write_web(landing, customers, hd, web))
+    return written
+
+
+def _write_web(landing: Path, customers: Customers, hd: Helpdesk, web: Web) -> dict[str, int]:
+    folder = landing / "web"
+    names = ("web_events", "bot_conversations", "forum_posts", "social_interactions")
+    written = {f"web/{name}": 0 for name in names}
+    customer_ids, tickets = customers.ids(), ticket_ids(hd.tickets.n)
+    ev = web.events
+    ids = {"session_id": session_ids(ev.session_customer.size), "pseudo_id": pseudo_ids(ev),
+           "customer_id": customer_ids, "page_path": web.pages.paths(web.catalogue, web.forum.thread_ids()),
+           "article_id": web.catalogue.ids(), "pages": web.pages}  # fmt: skip
+    for label, rows in month_groups(month_keys(ev.t // 1000)) if ev.t.size else []:
+        table = web_events_table(ev, rows, **ids)
+        written["web/web_events"] += write_parquet(table, folder / f"web_events/{label}.parquet")
+    bot, conversations = web.bot, conversation_ids(web.bot.started.size)
+    for label, rows in month_groups(month_keys(bot.started)) if bot.started.size else []:
+        table = bot_table(bot, rows, conversations, customer_ids, tickets)
+        written["web/bot_conversations"] += write_parquet(table, folder / f"bot_conversations/{label}.parquet")
+    forum, posts, threads = web.forum, post_ids(web.forum.created.size), web.forum.thread_ids()
+    for label, rows in month_groups(month_keys(forum.created)) if forum.created.size else []:
+        table = forum_table(forum, rows, posts, threads, customer_ids)
+        written["web/forum_posts"] += write_parquet(table, folder / f"forum_posts/{label}.parquet")
+    social, interactions = web.social, interaction_ids(web.social.t.size)
+    for label, rows in month_groups(month_keys(social.t)) if social.t.size else []:
+        table = social_table(social, rows, interactions, tickets, customer_ids)
+        written["web/social_interactions"] += write_parquet(table, folder / f"social_interactions/{label}.parquet")
     return written
 
 
