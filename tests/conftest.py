@@ -25,6 +25,7 @@ GOLDEN_TELEPHONY_LANDING = FIXTURES / "golden_telephony" / "landing"
 ASTERISK_LANDING = FIXTURES / "asterisk" / "landing"
 GOLDEN_SURVEYS_LANDING = FIXTURES / "golden_surveys" / "landing"
 GOLDEN_CUSTOMERS_LANDING = FIXTURES / "golden_customers" / "landing"
+GOLDEN_WEB_LANDING = FIXTURES / "golden_web" / "landing"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,14 @@ def golden_surveys_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[du
 def golden_customers_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden customers fixture."""
     con = open_mart(_published(GOLDEN_CUSTOMERS_LANDING, tmp_path_factory, "golden-customers").mart_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def golden_web_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-only connection to the mart published from the golden web / self-service fixture."""
+    con = open_mart(_published(GOLDEN_WEB_LANDING, tmp_path_factory, "golden-web").mart_path)
     yield con
     con.close()
 

@@ -1,7 +1,9 @@
 -- One row per customer contact, the base of contact_volume and repeat_contact_rate_pct:
--- tickets (by created_at, customer = requester) and inbound calls of any outcome (by arrived_at).
--- Bot conversations join as a third branch (contact_type 'bot_conversation', by started_at) when
--- the web source's staging model exists; see the placeholder comment below.
+-- tickets (by created_at, customer = requester), inbound calls of any outcome (by arrived_at) and
+-- bot conversations of any channel and outcome (by started_at). repeat_contact_rate_pct keeps
+-- counting tickets and inbound calls only (kpis.md); contact_volume counts every type. A bot
+-- conversation handed off to a ticket is two contacts (the conversation and the ticket), as
+-- kpis.md sums them.
 with
 
 tickets as (
@@ -27,6 +29,16 @@ calls as (
 
 ),
 
+bot_conversations as (
+
+    select
+        conversation_id,
+        customer_id,
+        started_at
+    from {{ ref('stg_web__bot_conversations') }}
+
+),
+
 contacts as (
 
     select
@@ -47,11 +59,15 @@ contacts as (
         arrived_month as contact_month
     from calls
 
-    -- bot conversations: add
-    --   union all select 'bot_conversation', conversation_id, customer_id, started_at and the
-    --   reporting month of started_at (macro to_reporting_month) from the web bot_conversations model
-    -- and extend the accepted_values test of contact_type; repeat_contact_rate_pct keeps
-    -- counting tickets and inbound calls only (kpis.md), contact_volume counts every type.
+    union all
+
+    select
+        'bot_conversation' as contact_type,
+        conversation_id as contact_id,
+        customer_id,
+        started_at as contacted_at,
+        {{ to_reporting_month('started_at') }} as contact_month
+    from bot_conversations
 
 )
 

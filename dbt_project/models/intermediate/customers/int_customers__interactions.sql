@@ -1,8 +1,7 @@
 -- One row per customer interaction with a customer_id, the numerator of
--- interactions_per_customer: tickets (created_at) and inbound calls (arrived_at) from
--- int_contacts__unioned (bot conversations arrive there as a further contact_type), plus crm
--- customer activities (occurred_at). Web sessions with a customer_id join as a further branch
--- when the web source's staging model exists (see the placeholder comment below).
+-- interactions_per_customer: tickets (created_at), inbound calls (arrived_at) and bot
+-- conversations (started_at) from int_contacts__unioned, crm customer activities (occurred_at)
+-- and web sessions with a customer_id (month of the session's first event, as fct_web_sessions).
 with
 
 contacts as (
@@ -13,6 +12,17 @@ contacts as (
         customer_id,
         contact_month
     from {{ ref('int_contacts__unioned') }}
+    where customer_id is not null
+
+),
+
+web_sessions as (
+
+    select
+        session_id,
+        customer_id,
+        session_month
+    from {{ ref('int_web_sessions__sessionised') }}
     where customer_id is not null
 
 ),
@@ -46,10 +56,14 @@ interactions as (
         {{ to_reporting_month('occurred_at') }} as interaction_month
     from activities
 
-    -- web sessions: add
-    --   union all select 'web_session', session_id, customer_id and the reporting month of the
-    --   session start (macro to_reporting_month) from the web sessions model, where customer_id
-    --   is not null
+    union all
+
+    select
+        'web_session' as interaction_type,
+        session_id as interaction_id,
+        customer_id,
+        session_month as interaction_month
+    from web_sessions
 
 )
 

@@ -1,9 +1,12 @@
 -- Scorecard family "contacts" in long form: contact_volume and repeat_contact_rate_pct, from
--- int_contacts__unioned (tickets + inbound calls; bot conversations join there later).
---   contact_volume          every contact in m (tickets created + inbound calls of any outcome)
+-- int_contacts__unioned (tickets + inbound calls + bot conversations).
+--   contact_volume          every contact in m (tickets created + inbound calls of any outcome +
+--                           bot conversations started)
 --   repeat_contact_rate_pct customers with >= 2 ticket / inbound-call contacts in m / customers
 --                           with >= 1 (contacts without customer_id are left out) x 100
--- Rows for every month in which helpdesk or telephony has data.
+-- Rows for every month in which a source of contact_volume has data: helpdesk, telephony or web
+-- (int_web__months; bot conversations are part of the web source), so a month with only bot
+-- conversations has a contact_volume row.
 with
 
 helpdesk_months as (
@@ -15,6 +18,12 @@ helpdesk_months as (
 telephony_months as (
 
     select month from {{ ref('int_telephony__months') }}
+
+),
+
+web_months as (
+
+    select month from {{ ref('int_web__months') }}
 
 ),
 
@@ -33,6 +42,8 @@ months as (
     select month from helpdesk_months
     union
     select month from telephony_months
+    union
+    select month from web_months
 
 ),
 
