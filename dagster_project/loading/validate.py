@@ -46,6 +46,7 @@ TYPE_PROBLEMS = {
 }
 
 MAX_RAW_CHARS = 80
+NUL_SHOWN = "'\\0'"  # how a NUL byte is shown in a reason
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,17 @@ def _value_checks(column: Column) -> list[Check]:
                 column=column.name,
                 rule="missing_required",
                 reason=f"'column {column.name}: missing required value'",
+            )
+        )
+    if column.type == "text" and not column.enum:
+        # A NUL byte is a corrupt export (C string cut short), not text: no database downstream keeps it.
+        shown = _quoted(f"replace({raw}, chr(0), {NUL_SHOWN})")
+        checks.append(
+            Check(
+                condition=f"coalesce(contains({raw}, chr(0)), false)",
+                column=column.name,
+                rule="invalid_text",
+                reason=f"'column {column.name}: contains a NUL byte (' || {shown} || ')'",
             )
         )
     return checks
