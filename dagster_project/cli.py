@@ -54,17 +54,25 @@ def generate(
 
 @app.command()
 def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption = Path("data")) -> None:
-    """Load new landing files, dbt build with tests, publish the mart, print the scorecard."""
+    """Load new landing files, dbt build with tests, publish the mart, print the scorecard.
+
+    Exits 75 at once, changing nothing, when another run holds the data folder's run lock.
+    """
     from dagster_project.progress import console
     from dagster_project.publish import open_mart
     from dagster_project.runner import run_pipeline
     from dagster_project.scorecard import latest_complete_month, print_scorecard, scorecard_rows
+    from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS, RunInProgressError
 
     settings = Settings.from_env(landing=landing, data_dir=data_dir)
     if not settings.landing_dir.is_dir():
         console.print(f"[red]landing folder {settings.landing_dir} does not exist[/red]")
         raise typer.Exit(2)
-    outcome = run_pipeline(settings)
+    try:
+        outcome = run_pipeline(settings)
+    except RunInProgressError as busy:
+        console.print(f"[red bold]{busy}[/red bold]")
+        raise typer.Exit(EXIT_RUN_IN_PROGRESS) from None
     if not outcome.published and not outcome.skipped:
         console.print("[red bold]run failed: nothing was published[/red bold]")
         for error in outcome.errors:
@@ -108,6 +116,47 @@ def scorecard(
         print_scorecard(console, chosen, complete, scorecard_rows(con, chosen))
     finally:
         con.close()
+
+
+@app.command()
+def quarantine(
+    data_dir: DataDirOption = Path("data"),
+    source: Annotated[str | None, typer.Option(help="Only this source (e.g. helpdesk).")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only this entity (e.g. tickets).")] = None,
+    rule: Annotated[str | None, typer.Option(help="Only this rule (e.g. invalid_ts).")] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help="Resolved rows too, with their resolution.")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Counts per source, entity, rule.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Rows to list at most.")] = 50,
+) -> None:
+    """List open quarantined rows (file, line, column, value, rule, reason) or count them."""
+    from dagster_project.quarantine_cli import QuarantineFilter, QuarantineUnavailable, quarantine_report
+
+    settings = Settings.from_env(data_dir=data_dir)
+    chosen = QuarantineFilter(source=source, entity=entity, rule=rule, include_resolved=all_rows)
+    try:
+        lines = quarantine_report(settings.warehouse_path, chosen, summary=summary, limit=limit)
+    except QuarantineUnavailable as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+def checksum(
+    mart: Annotated[Path, typer.Option("--mart", help="A published mart file.")] = Path("data/mart.duckdb"),
+) -> None:
+    """Content checksum of a mart: per table rows and digest, then the whole mart's digest."""
+    from dagster_project.checksum import mart_checksum
+
+    try:
+        result = mart_checksum(mart)
+    except FileNotFoundError as missing:
+        typer.echo(str(missing), err=True)
+        raise typer.Exit(1) from None
+    for table in result.tables:
+        typer.echo(f"{table.name:<44} {table.rows:>12,} rows  {table.digest[:16]}")
+    typer.echo(f"mart {result.digest}")
 
 
 @app.command()

@@ -4,6 +4,10 @@ The new mart is written to a temporary file beside the target, checkpointed (no 
 fsynced and moved over ``mart.duckdb`` with ``os.replace``. A reader that already has the old file
 open keeps reading the old inode; the next reader opens the new version. ``mart.duckdb`` is never
 written in place, so a failed publish leaves the previous version untouched.
+
+A killed publish leaves at most a stray temporary file (``.mart.duckdb.<pid>.tmp`` and its
+``.wal``): the next publish removes every such file before writing its own. Publishing always
+runs under the warehouse lock, so no other publish can be writing one at that moment.
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.faults import pause_point
+
 MART_SCHEMA = "mart"
 _NEW = "new_mart"
+# Relations dbt-duckdb's table materialisation leaves behind when it is killed between its
+# commit and dropping the backup: never part of the published mart.
+_DBT_LEFTOVER_SUFFIXES = ("__dbt_backup", "__dbt_tmp")
 
 
 @dataclass(frozen=True)
@@ -39,11 +48,31 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a reader (or a kill) sees the old or the new
+    content, never a truncated file: write a temporary file beside it, fsync, ``os.replace``."""
+    tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp_path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp_path, path)
+    _fsync(path.parent)
+
+
+def stale_temp_files(mart_path: Path) -> list[Path]:
+    """Temporary mart files (and their WALs) left behind by earlier, killed publishes."""
+    return sorted(mart_path.parent.glob(f".{mart_path.name}.*.tmp*"))
+
+
 def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> PublishResult:
-    """Copy every table of ``mart`` from the warehouse into a new file and switch it in."""
+    """Copy every table of ``mart`` from the warehouse into a new file and switch it in.
+
+    Call it under the warehouse lock: it removes the temporary files of any earlier publish.
+    """
     started = time.monotonic()
     tmp_path = mart_path.with_name(f".{mart_path.name}.{os.getpid()}.tmp")
-    for leftover in (tmp_path, tmp_path.with_name(tmp_path.name + ".wal")):
+    for leftover in stale_temp_files(mart_path):
         leftover.unlink(missing_ok=True)
 
     table_rows: dict[str, int] = {}
@@ -61,6 +90,7 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
                 "where database_name = 'warehouse' and schema_name = ? order by table_name",
                 [MART_SCHEMA],
             ).fetchall()
+            if not row[0].endswith(_DBT_LEFTOVER_SUFFIXES)
         ]
         if not tables:
             raise RuntimeError(f"{warehouse_path}: schema '{MART_SCHEMA}' has no tables to publish")
@@ -84,8 +114,10 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
     con.close()
 
     _fsync(tmp_path)
+    pause_point("publish_tmp")
     os.replace(tmp_path, mart_path)
     _fsync(mart_path.parent)
+    pause_point("publish_replaced")
     return PublishResult(mart_path=mart_path, table_rows=table_rows, seconds=time.monotonic() - started)
 
 

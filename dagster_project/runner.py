@@ -67,6 +67,40 @@ def _collect(instance: dg.DagsterInstance, run_id: str) -> tuple[list[dict], dic
     return ordered, entities, errors
 
 
+def _gate_results(instance: dg.DagsterInstance, run_id: str) -> dict[str, dict[str, Any]]:
+    """The quality gates (asset checks of defs/gates.py) of the run, by check: status, severity,
+    expectations failed, rows checked, seconds, Data Docs path and a few failing rows."""
+    gates: dict[str, dict[str, Any]] = {}
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.event_specific_data if entry.dagster_event else None
+        if evaluation is None or evaluation.check_name not in {"batch_gate", "scorecard_gate"}:
+            continue
+        meta = {k: _metadata_value(v) for k, v in evaluation.metadata.items()}
+        gates["/".join(evaluation.asset_key.path)] = {
+            "check": evaluation.check_name,
+            "status": meta.get("status", "passed" if evaluation.passed else "failed"),
+            "severity": None if evaluation.passed else evaluation.severity.value.lower(),
+            **{k: v for k, v in meta.items() if k != "status"},
+        }
+    return gates
+
+
+def _print_failed_gates(console: Any, gates: dict[str, dict[str, Any]]) -> None:
+    from rich.markup import escape
+
+    for name, gate in gates.items():
+        if gate["status"] == "passed":
+            continue
+        color = "red" if gate["status"] == "failed" else "yellow"
+        expectations = gate.get("expectations_failed") or gate.get("expectations_warned") or []
+        text = escape(f"gate {gate['status']}: {name} ({gate['check']}): {', '.join(expectations)}")
+        console.print(f"[{color}]{text}[/{color}]", soft_wrap=True)
+        for row in (gate.get("failing_rows") or [])[:5]:
+            console.print(f"[{color}]    {escape(json.dumps(row, default=str))}[/{color}]", soft_wrap=True)
+        if gate.get("docs_path"):
+            console.print(f"    data docs: {escape(str(gate['docs_path']))}", soft_wrap=True)
+
+
 def _root_message(error: Any) -> str:
     """The innermost cause of a step error: the user's exception, not Dagster's wrapper."""
     if error is None:
@@ -85,7 +119,21 @@ def _write_report(settings: Settings, report: dict[str, Any]) -> Path:
 
 
 def run_pipeline(settings: Settings) -> RunOutcome:
-    """Load new landing files, dbt build, publish — or nothing, when nothing changed."""
+    """Load new landing files, dbt build, publish — or nothing, when nothing changed.
+
+    Holds ``<data-dir>/run.lock`` for the whole run: raises ``RunInProgressError`` at once, before
+    anything is read or written, when another run holds it. (A job started by the Dagster daemon
+    takes no run lock; its steps queue on the warehouse lock.)
+    """
+    from dagster_project.faults import check_requested
+    from dagster_project.warehouse import run_lock
+
+    with run_lock(settings.data_dir):
+        check_requested()
+        return _run_pipeline_locked(settings)
+
+
+def _run_pipeline_locked(settings: Settings) -> RunOutcome:
     from dagster_project.progress import console
 
     started_at = datetime.now(UTC)
@@ -142,6 +190,8 @@ def run_pipeline(settings: Settings) -> RunOutcome:
     instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}})
     steps, entities, errors = _collect(instance, result.run_id)
+    gates = _gate_results(instance, result.run_id)
+    _print_failed_gates(console, gates)
 
     dbt_section: dict[str, Any] = {}
     if settings.dbt_results_path.exists():
@@ -168,6 +218,7 @@ def run_pipeline(settings: Settings) -> RunOutcome:
             for key in ("rows_read", "rows_loaded", "rows_quarantined", "files_loaded")
         },
         dbt=dbt_section,
+        gates=gates,
         errors=errors,
         finished_at=datetime.now(UTC).isoformat(),
         seconds=round(time.monotonic() - clock, 3),

@@ -17,6 +17,7 @@ import duckdb
 from dagster_project.contract import ENTITIES
 from dagster_project.loading import pending_files
 from dagster_project.manifest import project_fingerprint
+from dagster_project.publish import write_atomic
 from dagster_project.settings import Settings
 from dagster_project.warehouse import connect, warehouse_lock
 
@@ -38,7 +39,9 @@ def record_published_state(settings: Settings) -> None:
         generation = _ledger_generation(con)
     finally:
         con.close()
-    settings.state_path.write_text(
+    # Atomic: a run killed while writing must not leave a truncated file behind.
+    write_atomic(
+        settings.state_path,
         json.dumps(
             {
                 "project_fingerprint": project_fingerprint(),
@@ -46,14 +49,19 @@ def record_published_state(settings: Settings) -> None:
                 "published_at": datetime.now(UTC).isoformat(),
             },
             indent=2,
-        )
+        ),
     )
 
 
 def check_freshness(settings: Settings) -> Freshness:
     if not settings.mart_path.exists() or not settings.state_path.exists():
         return Freshness(False, "no published mart yet")
-    state = json.loads(settings.state_path.read_text())
+    try:
+        state = json.loads(settings.state_path.read_text())
+    except (OSError, ValueError):
+        state = None
+    if not isinstance(state, dict):
+        return Freshness(False, f"{settings.state_path.name} is unreadable")
     if state.get("project_fingerprint") != project_fingerprint():
         return Freshness(False, "dbt models, seeds or config changed")
     if not settings.warehouse_path.exists():

@@ -364,7 +364,7 @@ def test_load_into_raw_tables(con: duckdb.DuckDBPyConnection, landing: Path) -> 
 
     cdr_lines = CDR.read_text().splitlines()
     quarantine = con.execute(
-        "select entity, source_file, source_line, rule, raw_value from raw_meta.quarantine "
+        "select entity, source_file, source_line, rule, raw_value from raw_meta.raw_quarantine "
         "order by entity, source_file, source_line"
     ).fetchall()
     assert (
@@ -389,7 +389,7 @@ def test_load_into_raw_tables(con: duckdb.DuckDBPyConnection, landing: Path) -> 
             ("calls", QUEUE_LOG_FILE, 26, "malformed_line", "1772442800|1772442800.121|support"),
         ]
     )
-    reason = con.execute("select reason from raw_meta.quarantine where source_line = 26").fetchone()
+    reason = con.execute("select reason from raw_meta.raw_quarantine where source_line = 26").fetchone()
     assert reason == (
         f"{QUEUE_LOG_FILE} line 26, expected at least 5 '|'-separated fields (epoch|callid|queue|agent|event), got 3",
     )
@@ -409,7 +409,7 @@ def _snapshot(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
         con.execute(f"select * exclude (_loaded_at) from {table} order by all").fetchall()
         for table in ("raw_telephony.calls", "raw_telephony.agent_states")
     ] + [
-        con.execute("select * exclude (quarantined_at) from raw_meta.quarantine order by all").fetchall(),
+        con.execute("select * exclude (quarantined_at) from raw_meta.raw_quarantine order by all").fetchall(),
         con.execute("select * exclude (loaded_at) from raw_meta.loaded_files order by all").fetchall(),
     ]
 
@@ -440,10 +440,13 @@ def test_changed_queue_log_replaces_its_rows_per_entity(con: duckdb.DuckDBPyConn
     ).fetchall()
     assert counts == [(CDR_FILE, 7, 1), (QUEUE_LOG_FILE, 14, 1)]
     quarantined = con.execute(
-        "select entity, count(*) from raw_meta.quarantine where source_file = ? group by all order by 1",
+        "select entity, resolution, count(*) from raw_meta.raw_quarantine where source_file = ? "
+        "group by all order by all",
         [QUEUE_LOG_FILE],
     ).fetchall()
-    assert quarantined == [("agent_states", 1), ("calls", 2)]  # agent_states rows untouched by the calls load
+    # The calls load resolves the calls entries of the old version and quarantines the two bad
+    # lines again; the agent_states entry is untouched by the calls load.
+    assert quarantined == [("agent_states", None, 1), ("calls", "file_reloaded", 2), ("calls", None, 2)]
     states = load_entity(con, landing, AGENT_STATES)
     assert (states.files_loaded, states.rows_loaded) == (1, 28)
     assert con.execute("select count(*) from raw_telephony.agent_states").fetchone() == (28,)

@@ -175,7 +175,7 @@ def test_load_ndjson_export(con: duckdb.DuckDBPyConnection) -> None:
     assert ledger == [(EXPORT_FILE, 17, 12, 5)]
 
     quarantine = con.execute(
-        "select source_line, rule, column_name, reason from raw_meta.quarantine order by source_line, rule"
+        "select source_line, rule, column_name, reason from raw_meta.raw_quarantine order by source_line, rule"
     ).fetchall()
     assert quarantine == [
         (13, "conditional_required", "article_id",

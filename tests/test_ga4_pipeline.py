@@ -82,7 +82,7 @@ def test_quarantine_and_other_events(ga4_run: CliRun) -> None:
     con = duckdb.connect(str(ga4_run.data_dir / "warehouse.duckdb"), read_only=True)
     try:
         quarantine = con.execute(
-            "select source_line, rule from raw_meta.quarantine where entity = 'web_events' order by source_line"
+            "select source_line, rule from raw_meta.raw_quarantine where entity = 'web_events' order by source_line"
         ).fetchall()
         ledger = con.execute(
             "select rows_read, rows_loaded, rows_quarantined from raw_meta.loaded_files where entity = 'web_events'"

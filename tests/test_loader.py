@@ -68,7 +68,7 @@ def quarantine(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     return rows(
         con,
         "select source_file, source_line, column_name, rule, raw_value, reason "
-        "from raw_meta.quarantine order by source_file, source_line",
+        "from raw_meta.raw_quarantine order by source_file, source_line",
     )
 
 
@@ -95,7 +95,7 @@ def test_ensure_raw_schema_creates_every_table_idempotently(con: duckdb.DuckDBPy
         expected += [(m.name, m.duckdb_type) for m in METADATA_COLUMNS]
         assert [(row[0], row[1]) for row in described] == expected
     assert rows(con, "select current_setting('TimeZone')") == [("UTC",)]
-    for table in ("loaded_files", "quarantine"):
+    for table in ("loaded_files", "raw_quarantine"):
         assert rows(con, f"select count(*) from raw_meta.{table}") == [(0,)]
 
 
@@ -191,7 +191,7 @@ def test_bad_rows_are_quarantined_with_file_line_and_reason(con: duckdb.DuckDBPy
             "phone, social, bot, api, forum, other); column priority: missing required value",
         ),
     ]
-    record = rows(con, "select raw_record from raw_meta.quarantine where source_line = 4")[0][0]
+    record = rows(con, "select raw_record from raw_meta.raw_quarantine where source_line = 4")[0][0]
     assert '"channel":"fax"' in record
     assert_balanced(con, result)
 
@@ -330,7 +330,7 @@ def test_every_format_loads_the_same_rows(
         ("E2", datetime(2025, 3, 1, 10, 0), "agent_reply", False),
     ]
     first_line = 1 if suffix.startswith(("jsonl", "parquet")) else 2
-    assert rows(con, "select source_line, rule from raw_meta.quarantine") == [(first_line + 2, "invalid_ts")]
+    assert rows(con, "select source_line, rule from raw_meta.raw_quarantine") == [(first_line + 2, "invalid_ts")]
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
 
 
@@ -368,7 +368,7 @@ def test_parquet_native_types_are_used(con: duckdb.DuckDBPyConnection, landing: 
 def _snapshot(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], ...]:
     return (
         rows(con, "select * exclude (_loaded_at) from raw_helpdesk.tickets order by all"),
-        rows(con, "select * exclude (quarantined_at) from raw_meta.quarantine order by all"),
+        rows(con, "select * exclude (quarantined_at) from raw_meta.raw_quarantine order by all"),
         rows(con, "select * from raw_meta.loaded_files order by all"),
     )
 
@@ -410,7 +410,9 @@ def test_changed_file_is_reloaded_and_replaces_its_rows(con: duckdb.DuckDBPyConn
     assert (second.files_loaded, second.rows_loaded, second.rows_quarantined) == (1, 1, 0)
     assert rows(con, "select ticket_id, _batch_id from raw_helpdesk.tickets") == [("T11", second.files[0].batch_id)]
     assert second.files[0].batch_id > first.files[0].batch_id
-    assert rows(con, "select count(*) from raw_meta.quarantine") == [(0,)]
+    # The old entries stay, resolved by the reload (nothing quarantined disappears).
+    assert rows(con, "select count(*) from raw_meta.raw_quarantine where resolved_at is null") == [(0,)]
+    assert rows(con, "select resolution, count(*) from raw_meta.raw_quarantine group by all") == [("file_reloaded", 4)]
     assert rows(con, "select source_file, rows_read, batch_id from raw_meta.loaded_files") == [
         ("helpdesk/tickets/day.csv", 1, second.files[0].batch_id)
     ]

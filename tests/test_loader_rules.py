@@ -39,7 +39,7 @@ def drop(landing: Path, entity: Entity, text: str, name: str = "a.csv") -> None:
 
 def quarantined(con: duckdb.DuckDBPyConnection, entity: Entity) -> list[tuple]:
     return con.execute(
-        "select source_line, column_name, rule, reason from raw_meta.quarantine "
+        "select source_line, column_name, rule, reason from raw_meta.raw_quarantine "
         "where source = ? and entity = ? order by source_line",
         [entity.source, entity.name],
     ).fetchall()

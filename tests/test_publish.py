@@ -65,3 +65,18 @@ def test_failed_publish_leaves_previous_mart(tmp_path: Path) -> None:
         publish_mart(warehouse, mart)
     assert mart.read_bytes() == before
     assert not list(tmp_path.glob(".mart.duckdb*"))
+
+
+def test_publish_removes_killed_publishes_temp_files_and_skips_dbt_leftovers(tmp_path: Path) -> None:
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / "mart.duckdb"
+    _warehouse(warehouse, 1)
+    con = duckdb.connect(str(warehouse))
+    # dbt-duckdb killed between its commit and dropping the backup of the previous table
+    con.execute("create table mart.kpi_scorecard_monthly__dbt_backup as select 1 as x")
+    con.close()
+    # a publish killed (SIGKILL) after writing its temporary file, by another process id
+    (tmp_path / ".mart.duckdb.99999.tmp").write_bytes(b"half a mart")
+    (tmp_path / ".mart.duckdb.99999.tmp.wal").write_bytes(b"wal")
+    result = publish_mart(warehouse, mart)
+    assert result.table_rows == {"kpi_scorecard_monthly": 1}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "warehouse.duckdb"]

@@ -177,7 +177,7 @@ def test_load_both_exports(con: duckdb.DuckDBPyConnection) -> None:
     assert result.adapter_stats["responses_unanswered"] == 8
 
     quarantine = con.execute(
-        "select source_file, source_line, rule, reason from raw_meta.quarantine order by source_file, source_line"
+        "select source_file, source_line, rule, reason from raw_meta.raw_quarantine order by source_file, source_line"
     ).fetchall()
     assert quarantine == [
         (QUALTRICS_FILE, 9, "score_out_of_scale",

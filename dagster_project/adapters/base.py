@@ -31,7 +31,7 @@ class UnreadableFile(Exception):
 
 @dataclass(frozen=True)
 class RejectedLine:
-    """A file line the adapter cannot parse; it goes to raw_meta.quarantine as is."""
+    """A file line the adapter cannot parse; it goes to raw_meta.raw_quarantine as is."""
 
     line: int
     rule: str  # e.g. malformed_line

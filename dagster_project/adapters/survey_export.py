@@ -51,7 +51,7 @@ def read_records(path: Path) -> Iterator[Record]:
 
 
 def record_text(values: list[str]) -> str:
-    """The record as one CSV line again (for raw_meta.quarantine)."""
+    """The record as one CSV line again (for raw_meta.raw_quarantine)."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(values)
     return buffer.getvalue()

@@ -110,8 +110,10 @@ def render_contract_markdown() -> str:
         "(ISO 8601; an offset or `Z` is converted, no offset = UTC), `date` -> DATE "
         "(YYYY-MM-DD). Enum values are compared and stored lower-case and trimmed.",
         "- A row with an unparseable value, an unknown enum value, a missing required value or "
-        "a broken row rule goes to `raw_meta.quarantine` (file, line, column, rule, reason); "
-        "loaded + quarantined = rows read for every file (`raw_meta.loaded_files`).",
+        "a broken row rule goes to `raw_meta.raw_quarantine` (file, line, column, value, rule, reason) "
+        "and `<data-dir>/quarantine/`; an entry is never deleted, it is marked resolved when its file "
+        "is delivered again or a later file loads its key; loaded + quarantined = rows read for the "
+        "current load of every file (`raw_meta.loaded_files`).",
         "- Defaults written below are applied in staging, not by the loader.",
         "",
         "Every raw table ends with these metadata columns:",

@@ -6,6 +6,7 @@ from dagster_project.contract import ENTITIES
 from dagster_project.contract.model import Entity
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.loading import ensure_raw_schema, load_entity
+from dagster_project.loading.quarantine import quarantine_dir, write_quarantine_files
 from dagster_project.warehouse import connect, warehouse_lock
 
 
@@ -21,7 +22,8 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
         kinds={"duckdb"},
         description=(
             f"{entity.description}\n\nLoaded from `<landing>/{entity.source}/{entity.name}/` "
-            f"into `raw_{entity.source}.{entity.name}`; bad rows go to `raw_meta.quarantine`."
+            f"into `raw_{entity.source}.{entity.name}`; bad rows go to `raw_meta.raw_quarantine` "
+            "and `<data-dir>/quarantine/`."
         ),
         tags={"layer": "raw"},
     )
@@ -32,6 +34,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
             try:
                 ensure_raw_schema(con)
                 result = load_entity(con, settings.landing_dir, entity)
+                quarantined = write_quarantine_files(con, quarantine_dir(settings.data_dir), entity)
             finally:
                 con.close()
         context.log.info(
@@ -54,6 +57,8 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
+                "quarantine_open": quarantined.open_entries,
+                "quarantine_resolved": result.quarantine_resolved,
                 "extra_columns": dg.MetadataValue.json(result.extra_columns),
                 "unknown_events": dg.MetadataValue.json(result.unknown_events),
                 "adapter_stats": dg.MetadataValue.json(result.adapter_stats),

@@ -1,8 +1,10 @@
 """Load the pending landing files of one entity into raw_<source>.<entity>.
 
 Per file, in one transaction: delete what an earlier version of the file left in the raw table
-and in quarantine, insert the good rows, insert the bad rows into raw_meta.quarantine, and record
-the file in raw_meta.loaded_files. Validation and conversion run as DuckDB SQL (no per-row Python).
+and mark its open quarantine entries resolved, insert the good rows, resolve open entries of
+earlier files whose key this file loads, insert the bad rows into raw_meta.raw_quarantine, and
+record the file in raw_meta.loaded_files. Validation and conversion run as DuckDB SQL (no per-row
+Python). Quarantine entries are never deleted (see loading/quarantine.py).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import duckdb
 
 from dagster_project.adapters import get_adapter
 from dagster_project.contract import METADATA_COLUMNS, Entity
+from dagster_project.faults import pause_point
 from dagster_project.loading.adapter_stage import stage_adapter_file
 from dagster_project.loading.files import LandingFile, scan, sha256_of
+from dagster_project.loading.quarantine import resolve_keys_loaded_later, resolve_reloaded
 from dagster_project.loading.schema import (
     BATCH_SEQUENCE,
     LEDGER_TABLE,
@@ -63,6 +67,9 @@ class FileLoadResult:
     adapter_stats: dict[str, int] = field(default_factory=dict)
     # "<column>: <value as sent>" -> rows loaded with the column's enum_fallback instead
     mapped_to_fallback: dict[str, int] = field(default_factory=dict)
+    # open quarantine entries this load marked resolved (its earlier version's, or other files'
+    # entries whose key it loaded)
+    quarantine_resolved: int = 0
 
 
 @dataclass
@@ -80,6 +87,7 @@ class EntityLoadResult:
     unknown_events: dict[str, int] = field(default_factory=dict)  # summed over adapter files
     adapter_stats: dict[str, int] = field(default_factory=dict)  # summed over adapter files
     mapped_to_fallback: dict[str, int] = field(default_factory=dict)  # summed over files
+    quarantine_resolved: int = 0
 
     def add(self, result: FileLoadResult) -> None:
         self.files.append(result)
@@ -87,6 +95,7 @@ class EntityLoadResult:
         self.rows_read += result.rows_read
         self.rows_loaded += result.rows_loaded
         self.rows_quarantined += result.rows_quarantined
+        self.quarantine_resolved += result.quarantine_resolved
         if result.extra_columns:
             self.extra_columns[result.source_file] = result.extra_columns
         for name, count in result.unknown_events.items():
@@ -186,21 +195,28 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
     checked, failed = _checked_relation(con, entity, staged)
     digest = file.sha256 or sha256_of(file.path)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    resolved = 0
     con.execute("begin transaction")
     try:
+        # Open entries of an earlier load of this file are resolved: a reload of a changed file, or
+        # a file whose earlier batch a quality gate took out again (its ledger row is gone, so it is
+        # not "previously loaded", but its quarantine entries stay until it is delivered again).
+        # An adapter file (e.g. an Asterisk queue_log) feeds several entities: only this entity's
+        # quarantine and ledger rows belong to this load.
+        resolved += resolve_reloaded(con, entity, file.relative_path, loaded_at)
         if file.previously_loaded:
             con.execute(f"delete from {entity.raw_table} where _source_file = ?", [file.relative_path])
-            # An adapter file (e.g. an Asterisk queue_log) feeds several entities: only this
-            # entity's quarantine and ledger rows belong to this load.
-            owned = "where source = ? and entity = ? and source_file = ?"
-            key = [entity.source, entity.name, file.relative_path]
-            con.execute(f"delete from {QUARANTINE_TABLE} {owned}", key)
-            con.execute(f"delete from {LEDGER_TABLE} {owned}", key)
+            con.execute(
+                f"delete from {LEDGER_TABLE} where source = ? and entity = ? and source_file = ?",
+                [entity.source, entity.name, file.relative_path],
+            )
         row = con.execute(f"select nextval('{BATCH_SEQUENCE}')").fetchone()
         batch_id = int(row[0]) if row else 0
         params = {"batch_id": batch_id, "loaded_at": loaded_at}
         con.execute(_insert_good_sql(entity, checked, failed, file.relative_path), params)
         loaded = _count(con)
+        if loaded:
+            resolved += resolve_keys_loaded_later(con, entity, file.relative_path, batch_id, loaded_at)
         quarantined = 0
         if loaded < staged.rows:  # a clean file (the usual case) is read only once
             con.execute(_insert_bad_sql(entity, checked, failed, file.relative_path), params)
@@ -232,6 +248,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
                 loaded_at,
             ],
         )
+        pause_point("load")  # test hook (dagster_project/faults.py); does nothing unless requested
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -247,6 +264,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
         unknown_events=dict(staged.unknown_events),
         adapter_stats=dict(staged.adapter_stats),
         mapped_to_fallback=mapped,
+        quarantine_resolved=resolved,
     )
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import duckdb
 
 from dagster_project.contract import ENTITIES, METADATA_COLUMNS, Entity
+from dagster_project.gates.store import ensure_gate_schema
 from dagster_project.loading.sql import ident
 
 META_SCHEMA = "raw_meta"
 LEDGER_TABLE = f"{META_SCHEMA}.loaded_files"
-QUARANTINE_TABLE = f"{META_SCHEMA}.quarantine"
+QUARANTINE_NAME = "raw_quarantine"
+QUARANTINE_TABLE = f"{META_SCHEMA}.{QUARANTINE_NAME}"
+# Name of the quarantine table before it was renamed; ensure_raw_schema renames an old one.
+LEGACY_QUARANTINE_NAME = "quarantine"
 BATCH_SEQUENCE = f"{META_SCHEMA}.batch_id_seq"
 
 LEDGER_DDL = f"""
@@ -41,9 +45,19 @@ create table if not exists {QUARANTINE_TABLE} (
     raw_value varchar,
     reason varchar not null,
     raw_record json,
-    quarantined_at timestamp not null
+    quarantined_at timestamp not null,
+    resolved_at timestamp,
+    resolution varchar,
+    resolved_by_file varchar
 )
 """
+
+# Columns added after the first version of the table (an older warehouse gets them on the next load).
+QUARANTINE_RESOLUTION_COLUMNS = (
+    ("resolved_at", "timestamp"),
+    ("resolution", "varchar"),
+    ("resolved_by_file", "varchar"),
+)
 
 
 def set_utc(con: duckdb.DuckDBPyConnection) -> None:
@@ -66,10 +80,35 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create schema if not exists {schema}")
     con.execute(f"create sequence if not exists {BATCH_SEQUENCE} start 1")
     con.execute(LEDGER_DDL)
+    _migrate_quarantine(con)
     con.execute(QUARANTINE_DDL)
+    _add_resolution_columns(con)
+    ensure_gate_schema(con)
     for entity in ENTITIES:
         con.execute(raw_table_ddl(entity))
         _add_missing_columns(con, entity)
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _migrate_quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse from before the rename has raw_meta.quarantine: rename it, keeping its rows."""
+    legacy = _table_columns(con, META_SCHEMA, LEGACY_QUARANTINE_NAME)
+    if legacy and not _table_columns(con, META_SCHEMA, QUARANTINE_NAME):
+        con.execute(f"alter table {META_SCHEMA}.{LEGACY_QUARANTINE_NAME} rename to {QUARANTINE_NAME}")
+
+
+def _add_resolution_columns(con: duckdb.DuckDBPyConnection) -> None:
+    existing = _table_columns(con, META_SCHEMA, QUARANTINE_NAME)
+    for name, duckdb_type in QUARANTINE_RESOLUTION_COLUMNS:
+        if name not in existing:
+            con.execute(f"alter table {QUARANTINE_TABLE} add column {name} {duckdb_type}")
 
 
 def _add_missing_columns(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:

@@ -1,0 +1,212 @@
+"""No personal data and no credential leaves the pipeline.
+
+1. The published mart of the demo run holds none of the e-mail addresses, caller numbers or
+   free-text subjects/comments of its landing files: every column of every table and view is
+   cast to text and compared with them (exact values; e-mails and numbers also inside longer text).
+2. A run with API credentials in its environment writes none of them to its output, logs, run
+   reports, dbt files or Dagster storage.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.contract import ENTITIES
+from dagster_project.loading.files import entity_folder, file_format
+from dagster_project.loading.sql import ident, literal
+from dagster_project.publish import open_mart
+from tests.conftest import GOLDEN_LANDING, REPO, CliRun, run_pipeline
+
+# Free text shorter than this may legitimately equal a label ("Refund", "Thanks"): not compared.
+MIN_TEXT_CHARS = 13
+PII_KINDS = ("email", "phone", "text")
+
+
+def _kind(column: str) -> str:
+    if "email" in column:
+        return "email"
+    if "number" in column or "phone" in column:
+        return "phone"
+    return "text"
+
+
+def _read_relation(path: Path) -> str:
+    fmt = file_format(path)
+    if fmt == "csv":
+        return f"read_csv({literal(str(path))}, header = true, all_varchar = true)"
+    if fmt == "jsonl":
+        return f"read_json({literal(str(path))}, format = 'newline_delimited')"
+    assert fmt == "parquet", path
+    return f"read_parquet({literal(str(path))})"
+
+
+def landing_pii(landing: Path) -> dict[str, set[str]]:
+    """kind -> the values of the contract's PII columns in every landing file of the folder."""
+    values: dict[str, set[str]] = {kind: set() for kind in PII_KINDS}
+    con = duckdb.connect()
+    try:
+        for entity in ENTITIES:
+            pii = [column.name for column in entity.columns if column.pii]
+            folder = entity_folder(landing, entity)
+            if not pii or not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                if file_format(path) is None:
+                    continue
+                relation = _read_relation(path)
+                present = {row[0] for row in con.execute(f"describe select * from {relation}").fetchall()}
+                for column in (name for name in pii if name in present):
+                    rows = con.execute(
+                        f"select distinct trim(cast({ident(column)} as varchar)) from {relation} "
+                        f"where {ident(column)} is not null"
+                    ).fetchall()
+                    values[_kind(column)].update(row[0] for row in rows if row[0])
+    finally:
+        con.close()
+    values["text"] = {value for value in values["text"] if len(value) >= MIN_TEXT_CHARS}
+    # A number written with spaces or dashes must not reach the mart normalised either.
+    values["phone"] |= {re.sub(r"[\s\-().]", "", value) for value in values["phone"]}
+    return values
+
+
+@dataclass(frozen=True)
+class Leak:
+    table: str
+    column: str
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Scan:
+    tables: int
+    columns: int
+    leaks: list[Leak]
+
+
+def scan_for_pii(con: duckdb.DuckDBPyConnection, catalog: str, values: dict[str, set[str]]) -> Scan:
+    """Every column of every table/view of the catalog, as text, against the PII values."""
+    con.execute("create or replace temp table _pii (kind varchar, value varchar)")
+    con.executemany("insert into _pii values (?, ?)", [(kind, v) for kind, vs in values.items() for v in sorted(vs)])
+    columns = con.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where table_catalog = ? order by all",
+        [catalog],
+    ).fetchall()
+    leaks: list[Leak] = []
+    for schema, table, column, data_type in columns:
+        qualified = f"{ident(catalog)}.{ident(schema)}.{ident(table)}"
+        text = f"cast(t.{ident(column)} as varchar)"
+        inside = f"or (p.kind in ('email', 'phone') and contains({text}, p.value))" if data_type == "VARCHAR" else ""
+        rows = con.execute(
+            f"select distinct p.kind, p.value from {qualified} t join _pii p on {text} = p.value {inside} limit 5"
+        ).fetchall()
+        leaks.extend(Leak(f"{schema}.{table}", column, kind, value) for kind, value in rows)
+    tables = len({(schema, table) for schema, table, _, _ in columns})
+    return Scan(tables=tables, columns=len(columns), leaks=leaks)
+
+
+@pytest.fixture(scope="module")
+def demo_pii(demo_landing: Path) -> dict[str, set[str]]:
+    return landing_pii(demo_landing)
+
+
+@pytest.fixture(scope="module")
+def demo_mart(demo_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_mart(demo_run.mart_path)
+    yield con
+    con.close()
+
+
+def test_the_landing_holds_personal_data_to_look_for(demo_pii: dict[str, set[str]]) -> None:
+    assert len(demo_pii["email"]) > 20
+    assert all("@" in value for value in demo_pii["email"])
+    assert len(demo_pii["phone"]) > 20
+    assert all(value.startswith("+") for value in demo_pii["phone"])
+    assert len(demo_pii["text"]) > 5  # ticket subjects and survey comments
+
+
+def test_the_scan_finds_a_planted_value(demo_pii: dict[str, set[str]]) -> None:
+    """The scanner itself: a copied e-mail, a number inside a sentence and a comment are found."""
+    email = sorted(demo_pii["email"])[0]
+    phone = sorted(demo_pii["phone"])[0]
+    comment = sorted(demo_pii["text"])[0]
+    con = duckdb.connect()
+    con.execute("attach ':memory:' as planted")
+    con.execute("create table planted.main.t (a varchar, b varchar, c varchar, n integer)")
+    con.execute("insert into planted.main.t values (?, ?, ?, 1)", [email, f"call {phone} back", comment])
+    scan = scan_for_pii(con, "planted", demo_pii)
+    found = {(leak.column, leak.kind, leak.value) for leak in scan.leaks}
+    assert {("a", "email", email), ("b", "phone", phone), ("c", "text", comment)} <= found
+    assert {(column, kind) for column, kind, _ in found} == {("a", "email"), ("b", "phone"), ("c", "text")}
+    assert (scan.tables, scan.columns) == (1, 4)
+
+
+def test_published_mart_holds_no_personal_data(
+    demo_mart: duckdb.DuckDBPyConnection, demo_pii: dict[str, set[str]]
+) -> None:
+    scan = scan_for_pii(demo_mart, "published", demo_pii)
+    assert scan.tables >= 10
+    assert scan.columns > 100
+    assert scan.leaks == []
+
+
+# --- credentials -----------------------------------------------------------------------------
+
+CREDENTIAL_VARIABLES = (
+    "SUPPORT_KPI_ZENDESK_API_TOKEN",
+    "SUPPORT_KPI_FRESHDESK_API_KEY",
+    "SUPPORT_KPI_API_PASSWORD",
+    "SUPPORT_KPI_GA4_SERVICE_ACCOUNT_KEY",
+)
+
+
+def _files_under(folder: Path, since: float) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [path for path in folder.rglob("*") if path.is_file() and path.stat().st_mtime >= since]
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes; None when a concurrent dbt run removed it meanwhile (shared target folder)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def test_credentials_appear_in_no_output_log_or_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets_by_name = {name: f"secret-{name[-8:].lower()}-{secrets.token_hex(16)}" for name in CREDENTIAL_VARIABLES}
+    for name, value in secrets_by_name.items():
+        monkeypatch.setenv(name, value)
+    # A persistent Dagster instance, so its run and event-log storage is written and scanned too.
+    dagster_home = tmp_path / "dagster_home"
+    dagster_home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    started = time.time() - 1
+    run = run_pipeline(GOLDEN_LANDING, tmp_path / "data")
+    assert run.returncode == 0, run.output
+
+    written = _files_under(run.data_dir, started)
+    dagster_files = _files_under(dagster_home, started)
+    dbt_files = [path for folder in ("target", "logs") for path in _files_under(REPO / "dbt_project" / folder, started)]
+    # The scan is not vacuous: the run wrote its logs, report, warehouse, mart, dbt and Dagster files.
+    names = {path.relative_to(run.data_dir).parts[0] for path in written}
+    assert {"logs", "reports", "mart.duckdb", "warehouse.duckdb"} <= names, sorted(names)
+    assert any(path.name == "dbt-build.log" for path in written)
+    assert any(path.suffix == ".db" for path in dagster_files), dagster_files
+    assert any(path.name == "dbt.log" for path in dbt_files)
+    haystacks = [("output", run.output.encode())] + [
+        (str(path), content) for path in written + dagster_files + dbt_files if (content := _read(path)) is not None
+    ]
+    for name, value in secrets_by_name.items():
+        leaked = [where for where, content in haystacks if value.encode() in content]
+        assert leaked == [], f"{name} leaked into {leaked}"
