@@ -62,6 +62,7 @@ SOURCES_MD: dict[str, str] = {
 # Optional columns the project adds to sources.md's shape (documented in docs/source_contract.md).
 EXTENSIONS = {
     "web.web_events": ("session_engaged",),  # GA4's own flag, kept for comparison (issue 5)
+    "helpdesk.tickets": ("excluded_reason",),  # deleted / merged / spam tickets of the connectors (issue 7)
 }
 
 PRIMARY_KEYS = {

@@ -64,6 +64,7 @@ class AdapterOutput:
 
 
 Reader = Callable[[Path, str], AdapterOutput]  # (file path, entity name) -> rows of that entity
+ContextFingerprint = Callable[[Path, str], str]  # (adapter folder, entity name) -> fingerprint
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ class Adapter:
     # Folders of the same source whose rows win over this adapter's: a row whose primary key is
     # already in the raw table from one of them is not loaded again (it is counted instead).
     yields_to: tuple[str, ...] = ()
+    # Folder-wide facts that reading one file of an entity depends on (e.g. Zendesk: which users
+    # were ever agents, so a comment is an agent's reply even if its author was downgraded later):
+    # (folder, entity name) -> fingerprint, '' when the entity depends on nothing. The fingerprint
+    # is stored with each loaded file; when it changes, the folder's files are loaded again for
+    # that entity, so evidence arriving in a later file corrects what earlier files loaded.
+    context: ContextFingerprint | None = None
 
 
 def open_text(path: Path) -> Iterator[str]:

@@ -20,6 +20,7 @@ TICKET_TYPES = (
 )
 PRIORITIES = ("low", "normal", "high", "urgent")
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
+EXCLUDED_REASONS = ("deleted", "merged", "spam")
 EVENT_TYPES = (
     "created",
     "status_changed",
@@ -65,6 +66,14 @@ TICKETS = Entity(
         Column("assignee_id", "text", "Current assignee (agent_id)."),
         Column("country_code", "text", "ISO 3166-1 alpha-2 country of the requester."),
         Column("subject", "text", "Free-text subject (not copied to the mart).", pii=True),
+        Column(
+            "excluded_reason",
+            "text",
+            "Why the ticket is left out of every KPI with its events (deleted in the helpdesk, merged into "
+            "another ticket, spam); empty for a normal ticket. Set by the Zendesk/Freshdesk adapters; the "
+            "latest version decides, so a deletion arriving later removes a ticket already counted.",
+            enum=EXCLUDED_REASONS,
+        ),
     ),
     primary_key=("ticket_id",),
     version_column="updated_at",

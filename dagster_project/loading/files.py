@@ -38,6 +38,9 @@ class LandingFile:
     mtime_ns: int
     previously_loaded: bool
     sha256: str | None = None  # known when it had to be computed to detect a change
+    # Adapter files whose reading depends on folder-wide facts (Adapter.context): the fingerprint
+    # of those facts now; stored in the ledger with the load.
+    adapter_context: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class _LedgerEntry:
     size_bytes: int
     mtime_ns: int
     sha256: str
+    adapter_context: str | None
 
 
 def file_format(path: Path) -> FileFormat | None:
@@ -73,6 +77,18 @@ def _visible_files(folder: Path) -> list[Path]:
     return [path for path in sorted(folder.iterdir()) if not path.name.startswith(".") and path.is_file()]
 
 
+def _adapter_contexts(landing: Path, entity: Entity) -> dict[str, str]:
+    """Adapter name -> fingerprint of the folder-wide facts its files of this entity depend on."""
+    contexts: dict[str, str] = {}
+    for adapter in adapters_for(entity):
+        folder = landing / entity.source / adapter.name
+        if adapter.context is not None and folder.is_dir():
+            fingerprint = adapter.context(folder, entity.name)
+            if fingerprint:
+                contexts[adapter.name] = fingerprint
+    return contexts
+
+
 def landing_files(landing: Path, entity: Entity) -> list[tuple[Path, str]]:
     """Loadable files of the entity, in load order (hence batch order).
 
@@ -94,11 +110,20 @@ def landing_files(landing: Path, entity: Entity) -> list[tuple[Path, str]]:
 def _ledger(con: duckdb.DuckDBPyConnection, entity: Entity) -> dict[str, _LedgerEntry]:
     if not ledger_exists(con):
         return {}
+    has_context = bool(
+        con.execute(
+            "select 1 from information_schema.columns where table_schema = ? and table_name = ? "
+            "and column_name = 'adapter_context'",
+            LEDGER_TABLE.split("."),
+        ).fetchall()
+    )  # a warehouse from before the column, read before ensure_raw_schema added it
+    context = "adapter_context" if has_context else "null"
     rows = con.execute(
-        f"select source_file, size_bytes, mtime_ns, sha256 from {LEDGER_TABLE} where source = ? and entity = ?",
+        f"select source_file, size_bytes, mtime_ns, sha256, {context} from {LEDGER_TABLE} "
+        "where source = ? and entity = ?",
         [entity.source, entity.name],
     ).fetchall()
-    return {row[0]: _LedgerEntry(row[1], row[2], row[3]) for row in rows}
+    return {row[0]: _LedgerEntry(row[1], row[2], row[3], row[4]) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -112,9 +137,11 @@ def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> Scan:
     """Compare the entity's landing files with the ledger.
 
     Size and mtime are compared first; the content hash is computed only when the size is equal
-    but the mtime differs (a different size is a change without hashing).
+    but the mtime differs (a different size is a change without hashing). An adapter file whose
+    folder-wide context changed since its load (Adapter.context) is loaded again, unchanged or not.
     """
     ledger = _ledger(con, entity)
+    contexts = _adapter_contexts(landing, entity)
     pending: list[LandingFile] = []
     touched: list[LandingFile] = []
     files = landing_files(landing, entity)
@@ -129,8 +156,12 @@ def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> Scan:
             size_bytes=stat.st_size,
             mtime_ns=stat.st_mtime_ns,
             previously_loaded=entry is not None,
+            adapter_context=contexts.get(fmt),
         )
         if entry is None or entry.size_bytes != stat.st_size:
+            pending.append(file)
+            continue
+        if file.adapter_context is not None and entry.adapter_context != file.adapter_context:
             pending.append(file)
             continue
         if entry.mtime_ns == stat.st_mtime_ns:

@@ -232,7 +232,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
         con.execute(
             f"insert into {LEDGER_TABLE} (source, entity, source_file, size_bytes, mtime_ns, "
             "sha256, batch_id, rows_read, rows_loaded, rows_quarantined, extra_columns, "
-            "loaded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "loaded_at, adapter_context) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 entity.source,
                 entity.name,
@@ -246,6 +246,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
                 quarantined,
                 staged.extra_columns,
                 loaded_at,
+                file.adapter_context,
             ],
         )
         pause_point("load")  # test hook (dagster_project/faults.py); does nothing unless requested

@@ -29,9 +29,13 @@ create table if not exists {LEDGER_TABLE} (
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
     extra_columns varchar[],
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    adapter_context varchar
 )
 """
+
+# Columns added to the ledger after its first version (an older warehouse gets them on the next load).
+LEDGER_ADDED_COLUMNS = (("adapter_context", "varchar"),)
 
 QUARANTINE_DDL = f"""
 create table if not exists {QUARANTINE_TABLE} (
@@ -80,6 +84,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create schema if not exists {schema}")
     con.execute(f"create sequence if not exists {BATCH_SEQUENCE} start 1")
     con.execute(LEDGER_DDL)
+    _add_ledger_columns(con)
     _migrate_quarantine(con)
     con.execute(QUARANTINE_DDL)
     _add_resolution_columns(con)
@@ -102,6 +107,13 @@ def _migrate_quarantine(con: duckdb.DuckDBPyConnection) -> None:
     legacy = _table_columns(con, META_SCHEMA, LEGACY_QUARANTINE_NAME)
     if legacy and not _table_columns(con, META_SCHEMA, QUARANTINE_NAME):
         con.execute(f"alter table {META_SCHEMA}.{LEGACY_QUARANTINE_NAME} rename to {QUARANTINE_NAME}")
+
+
+def _add_ledger_columns(con: duckdb.DuckDBPyConnection) -> None:
+    existing = _table_columns(con, META_SCHEMA, LEDGER_TABLE.split(".")[1])
+    for name, duckdb_type in LEDGER_ADDED_COLUMNS:
+        if name not in existing:
+            con.execute(f"alter table {LEDGER_TABLE} add column {name} {duckdb_type}")
 
 
 def _add_resolution_columns(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,5 +1,6 @@
 -- One row per ticket event. Events have no version column: a re-delivered event_id keeps
--- the row of the latest load batch, then the latest file line.
+-- the row of the latest load batch, then the latest file line. Events of tickets whose latest
+-- version is deleted, merged or spam are left out, like the tickets themselves.
 with
 
 source as (
@@ -8,10 +9,18 @@ source as (
 
 ),
 
+excluded_tickets as (
+
+    select ticket_id from {{ ref('base_helpdesk__tickets') }}
+    where excluded_reason is not null
+
+),
+
 latest as (
 
     select *
     from source
+    where ticket_id not in (select excluded_tickets.ticket_id from excluded_tickets)
     qualify row_number() over (
         partition by event_id
         order by _batch_id desc, _source_line desc

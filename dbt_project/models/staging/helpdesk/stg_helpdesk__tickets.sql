@@ -1,43 +1,10 @@
--- One row per ticket: the latest version (updated_at, then load batch, then file line).
--- PII (subject) and load metadata are dropped here.
+-- One row per ticket: the latest version, without tickets the helpdesk deleted, merged into
+-- another ticket or marked as spam (excluded_reason; see DECISIONS.md "Helpdesk connectors").
 with
 
-source as (
+tickets as (
 
-    select * from {{ source('helpdesk', 'tickets') }}
-
-),
-
-versioned as (
-
-    select
-        ticket_id,
-        created_at,
-        coalesce(updated_at, created_at) as updated_at,
-        channel,
-        social_network,
-        ticket_type,
-        priority,
-        status,
-        category,
-        requester_id,
-        group_id,
-        assignee_id,
-        upper(country_code) as country_code,
-        _batch_id,
-        _source_line
-    from source
-
-),
-
-latest as (
-
-    select *
-    from versioned
-    qualify row_number() over (
-        partition by ticket_id
-        order by updated_at desc, _batch_id desc, _source_line desc
-    ) = 1
+    select * from {{ ref('base_helpdesk__tickets') }}
 
 )
 
@@ -55,4 +22,5 @@ select
     group_id,
     assignee_id,
     country_code
-from latest
+from tickets
+where excluded_reason is null
