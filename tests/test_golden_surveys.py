@@ -46,11 +46,10 @@ R3 A1 Feb 3: greeting 2/5 x 1, solution 0/10 x 0 -> 2 of 5.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
-from tests.golden import assert_figure, scorecard_months, scorecard_row
+from tests.golden import Kpi, assert_scorecard, case_id, scorecard_months, unchecked
 
 OCT = dt.date(2025, 10, 1)
 DEC = dt.date(2025, 12, 1)
@@ -66,17 +65,6 @@ SURVEY_KPI_IDS = (
     "internal_quality_score_pct",
     "feedback_response_rate_pct",
 )
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """Expected scorecard row (value None = null)."""
-
-    kpi_id: str
-    month: dt.date
-    value: float | None
-    numerator: float
-    denominator: float
 
 
 SCORECARD: tuple[Kpi, ...] = (
@@ -119,22 +107,13 @@ SCORECARD: tuple[Kpi, ...] = (
 )
 
 
-def _case_id(case: Kpi) -> str:
-    return f"{case.kpi_id}-{case.month:%Y-%m}"
-
-
-@pytest.mark.parametrize("case", SCORECARD, ids=_case_id)
+@pytest.mark.parametrize("case", SCORECARD, ids=case_id)
 def test_scorecard_kpi(golden_surveys_mart, case: Kpi) -> None:
-    value, numerator, denominator = scorecard_row(golden_surveys_mart, case.kpi_id, case.month)
-    assert_figure(value, case.value)
-    assert_figure(numerator, case.numerator)
-    assert_figure(denominator, case.denominator)
+    assert_scorecard(golden_surveys_mart, case)
 
 
 def test_every_survey_kpi_is_checked_for_every_month() -> None:
-    checked = {(case.kpi_id, case.month) for case in SCORECARD}
-    missing = {(k, m) for k in SURVEY_KPI_IDS for m in SURVEY_MONTHS} - checked
-    assert not missing
+    assert not unchecked(SCORECARD, SURVEY_KPI_IDS, SURVEY_MONTHS)
 
 
 @pytest.mark.parametrize("kpi_id", SURVEY_KPI_IDS)

@@ -51,11 +51,10 @@ Feb: T6 K3 (Feb 1 00:00:00), T7 K1 + C11-C14.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
-from tests.golden import assert_figure, scorecard_months, scorecard_row
+from tests.golden import Kpi, assert_scorecard, case_id, scorecard_months, unchecked
 
 DEC = dt.date(2025, 12, 1)
 JAN = dt.date(2026, 1, 1)
@@ -74,17 +73,6 @@ TELEPHONY_KPI_IDS = (
     "occupancy_pct",
     "agent_utilization_pct",
 )
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """Expected scorecard row; denominator None = a count (no denominator)."""
-
-    kpi_id: str
-    month: dt.date
-    value: float | None
-    numerator: float
-    denominator: float | None
 
 
 SCORECARD: tuple[Kpi, ...] = (
@@ -155,22 +143,13 @@ SCORECARD: tuple[Kpi, ...] = (
 )
 
 
-def _case_id(case: Kpi) -> str:
-    return f"{case.kpi_id}-{case.month:%Y-%m}"
-
-
-@pytest.mark.parametrize("case", SCORECARD, ids=_case_id)
+@pytest.mark.parametrize("case", SCORECARD, ids=case_id)
 def test_scorecard_kpi(golden_telephony_mart, case: Kpi) -> None:
-    value, numerator, denominator = scorecard_row(golden_telephony_mart, case.kpi_id, case.month)
-    assert_figure(value, case.value)
-    assert_figure(numerator, case.numerator)
-    assert_figure(denominator, case.denominator)
+    assert_scorecard(golden_telephony_mart, case)
 
 
 def test_every_telephony_kpi_is_checked_for_every_month() -> None:
-    checked = {(case.kpi_id, case.month) for case in SCORECARD}
-    missing = {(k, m) for k in TELEPHONY_KPI_IDS for m in TELEPHONY_MONTHS} - checked
-    assert not missing
+    assert not unchecked(SCORECARD, TELEPHONY_KPI_IDS, TELEPHONY_MONTHS)
 
 
 @pytest.mark.parametrize("kpi_id", TELEPHONY_KPI_IDS)

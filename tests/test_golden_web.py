@@ -77,7 +77,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from tests.golden import assert_figure, scorecard_months, scorecard_row
+from tests.golden import Kpi, assert_scorecard, scorecard_months
 
 NOV = dt.date(2025, 11, 1)
 DEC = dt.date(2025, 12, 1)
@@ -199,10 +199,7 @@ EXPECTED: dict[tuple[str, dt.date], tuple[float, float | None, float | None]] = 
 @pytest.mark.parametrize(("kpi_id", "month"), sorted(EXPECTED), ids=lambda v: str(v))
 def test_scorecard_figure(golden_web_mart: duckdb.DuckDBPyConnection, kpi_id: str, month: dt.date) -> None:
     numerator, denominator, value = EXPECTED[(kpi_id, month)]
-    got_value, got_numerator, got_denominator = scorecard_row(golden_web_mart, kpi_id, month)
-    assert_figure(got_numerator, numerator)
-    assert_figure(got_denominator, denominator)
-    assert_figure(got_value, value)
+    assert_scorecard(golden_web_mart, Kpi(kpi_id, month, value, numerator, denominator))
 
 
 @pytest.mark.parametrize("kpi_id", WEB_KPIS)
