@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.adapters import asterisk_cdr, asterisk_queue_log, ga4, qualtrics, surveymonkey
+from dagster_project.adapters import (
+    asterisk_cdr,
+    asterisk_queue_log,
+    freshdesk,
+    ga4,
+    qualtrics,
+    surveymonkey,
+)
 from dagster_project.adapters.base import Adapter, AdapterOutput
 from dagster_project.contract import Entity
 
@@ -56,6 +63,13 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="web",
         entities=ga4.ENTITIES,
         read=_read_ga4,
+    ),
+    # Freshdesk API responses / exports: helpdesk/freshdesk/ (docs/freshdesk.md).
+    Adapter(
+        name=freshdesk.NAME,
+        source="helpdesk",
+        entities=freshdesk.ENTITIES,
+        read=freshdesk.read_freshdesk,
     ),
 )
 

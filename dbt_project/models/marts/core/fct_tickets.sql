@@ -105,7 +105,10 @@ select
     sla.first_response_sla_status,
     sla.is_first_response_sla_met,
     sla.is_resolution_sla_met,
-    (tickets.ticket_type = 'complaint' or escalations.escalation_count > 0) as is_complaint_or_escalated
+    (
+        coalesce(tickets.ticket_type = 'complaint', false)
+        or coalesce(escalations.escalation_count, 0) > 0
+    ) as is_complaint_or_escalated
 from tickets
 left join countries on tickets.country_code = countries.country_code
 left join assignments on tickets.ticket_id = assignments.ticket_id

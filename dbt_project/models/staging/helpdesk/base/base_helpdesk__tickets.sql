@@ -1,6 +1,8 @@
 -- One row per ticket: the latest version (updated_at, then load batch, then file line), including
 -- tickets whose latest version marks them deleted, merged or spam (excluded_reason). The staging
 -- models filter those out; this base model exists so tickets and their events are excluded alike.
+-- Two versions with the same updated_at: the one that excludes the ticket wins (a vendor may
+-- delete or mark as spam without moving updated_at, and the file order of one pull is arbitrary).
 -- PII (subject) and load metadata are dropped here.
 with
 
@@ -39,7 +41,7 @@ latest as (
     from versioned
     qualify row_number() over (
         partition by ticket_id
-        order by updated_at desc, _batch_id desc, _source_line desc
+        order by updated_at desc, excluded_reason is not null desc, _batch_id desc, _source_line desc
     ) = 1
 
 )
