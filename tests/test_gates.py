@@ -31,14 +31,14 @@ def labels(entity: Any, name: str) -> list[str]:
 def test_suite_for_tickets_lists_the_contract() -> None:
     suite = suite_for(TICKETS)
     assert all(item.severity == "error" for item in suite)
-    assert len({item.label for item in suite}) == len(suite) == 14 + 5 + 5 + 2 + 1 + 1
+    assert len({item.label for item in suite}) == len(suite) == 15 + 5 + 6 + 2 + 1 + 1
     assert labels(TICKETS, "expect_column_values_to_not_be_null") == [
         f"expect_column_values_to_not_be_null({c})"
         for c in ("ticket_id", "created_at", "channel", "priority", "status")
     ]
     assert labels(TICKETS, "expect_column_values_to_be_in_set") == [
         f"expect_column_values_to_be_in_set({c})"
-        for c in ("channel", "social_network", "ticket_type", "priority", "status")
+        for c in ("channel", "social_network", "ticket_type", "priority", "status", "excluded_reason")
     ]
     assert labels(TICKETS, "expect_column_values_to_be_between") == [
         "expect_column_values_to_be_between(created_at)",
