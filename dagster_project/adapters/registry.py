@@ -11,6 +11,7 @@ from dagster_project.adapters import (
     ga4,
     qualtrics,
     surveymonkey,
+    zendesk,
 )
 from dagster_project.adapters.base import Adapter, AdapterOutput
 from dagster_project.contract import Entity
@@ -70,6 +71,14 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="helpdesk",
         entities=freshdesk.ENTITIES,
         read=freshdesk.read_freshdesk,
+    ),
+    # Zendesk API responses / exports: helpdesk/zendesk/ (docs/zendesk.md).
+    Adapter(
+        name=zendesk.NAME,
+        source="helpdesk",
+        entities=zendesk.ENTITIES,
+        read=zendesk.read_zendesk,
+        context=zendesk.context_fingerprint,
     ),
 )
 
