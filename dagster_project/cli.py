@@ -94,6 +94,39 @@ def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption =
 
 
 @app.command()
+def pull(
+    vendor: Annotated[str, typer.Argument(help="zendesk or freshdesk.")],
+    landing: LandingOption = Path("data/landing"),
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Pull new pages from a helpdesk API into the landing folder (no load; `run` pulls too).
+
+    Credentials come from the environment only (docs/connectors.md). Exits 1 on a refused
+    credential or an HTTP error left after the retries, 75 when a run holds the data folder.
+    """
+    import json
+
+    from dagster_project.connectors import VENDORS, ConnectorConfigError, ConnectorError, pull_vendor
+    from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS, RunInProgressError, run_lock
+
+    if vendor not in VENDORS:
+        typer.echo(f"unknown vendor {vendor!r}; known: {', '.join(VENDORS)}", err=True)
+        raise typer.Exit(2)
+    settings = Settings.from_env(landing=landing, data_dir=data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with run_lock(settings.data_dir):
+            result = pull_vendor(vendor, settings.landing_dir, settings.data_dir)
+    except RunInProgressError as busy:
+        typer.echo(str(busy), err=True)
+        raise typer.Exit(EXIT_RUN_IN_PROGRESS) from None
+    except (ConnectorError, ConnectorConfigError) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(result.metadata(), indent=2, default=str))
+
+
+@app.command()
 def scorecard(
     data_dir: DataDirOption = Path("data"),
     month: Annotated[datetime | None, typer.Option(formats=["%Y-%m"], help="Month (default: latest complete).")] = None,

@@ -147,6 +147,29 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
         "mart_path": str(settings.mart_path),
     }
 
+    pull_step, connectors, pull_errors = _pull_connectors(settings, console)
+    if connectors:
+        report["connectors"] = connectors
+    if pull_errors:
+        report.update(
+            status="failure",
+            published=False,
+            steps=[pull_step],
+            entities={},
+            errors=pull_errors,
+            finished_at=datetime.now(UTC).isoformat(),
+            seconds=round(time.monotonic() - clock, 3),
+        )
+        return RunOutcome(
+            published=False,
+            skipped=False,
+            report_path=_write_report(settings, report),
+            errors=pull_errors,
+            report=report,
+        )
+    pulled = [vendor for vendor, meta in connectors.items() if meta.get("configured")]
+    pull_steps = [pull_step] if connectors else []
+
     check_clock = time.monotonic()
     freshness = check_freshness(settings)
     check_step = {
@@ -160,7 +183,7 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
             status="skipped",
             published=False,
             reason=freshness.reason,
-            steps=[check_step],
+            steps=[*pull_steps, check_step],
             entities={},
             seconds=round(time.monotonic() - clock, 3),
         )
@@ -188,7 +211,14 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
 
     settings.dbt_results_path.unlink(missing_ok=True)
     instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}})
+    # The runner pulled already (before the freshness check): the job leaves the pull assets out.
+    selection = _without_pulls(job, pulled) if pulled else None
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"progress": {}}},
+        asset_selection=selection,
+    )
     steps, entities, errors = _collect(instance, result.run_id)
     gates = _gate_results(instance, result.run_id)
     _print_failed_gates(console, gates)
@@ -211,7 +241,7 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
         status="success" if published else "failure",
         published=published,
         run_id=result.run_id,
-        steps=[check_step, prepare_step, *steps],
+        steps=[*pull_steps, check_step, prepare_step, *steps],
         entities=entities,
         totals={
             key: sum(int(e.get(key, 0) or 0) for e in entities.values())
@@ -230,6 +260,50 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
         errors=errors,
         report=report,
     )
+
+
+def _pull_connectors(settings: Settings, console: Any) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Pull every configured helpdesk API into the landing folder, before the freshness check:
+    otherwise a run with nothing new on disk would stop without asking the API.
+
+    Returns the step, each vendor's pull metadata (no credentials) and the errors (a refused
+    credential, an HTTP error left after the retries, a bad setting): any error stops the run.
+    """
+    from dagster_project.connectors import ConnectorConfigError, ConnectorError, configured_vendors, pull_vendor
+
+    started = time.monotonic()
+    connectors: dict[str, Any] = {}
+    errors: list[str] = []
+    try:
+        vendors = configured_vendors()
+    except ConnectorConfigError as error:
+        vendors, errors = [], [f"connectors: {error}"]
+    for vendor in vendors:
+        console.print(f"[bold]pulling {vendor}[/bold] …")
+        try:
+            result = pull_vendor(vendor, settings.landing_dir, settings.data_dir)
+        except (ConnectorError, ConnectorConfigError, ValueError) as error:
+            errors.append(f"connectors/{vendor}: {error}")
+            connectors[vendor] = {"configured": True, "error": str(error)}
+            break
+        meta = result.metadata()
+        connectors[vendor] = meta
+        console.print(
+            f"  {vendor}: {meta['pages']} page(s), {meta['rows']} record(s), "
+            f"{meta['requests']} request(s), {meta['retries']} retried"
+        )
+    step = {
+        "step": "connectors_pull",
+        "status": "failure" if errors else "success",
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    return step, connectors, errors
+
+
+def _without_pulls(job: dg.JobDefinition, vendors: list[str]) -> list[dg.AssetKey]:
+    """Every asset of the job but the pull assets of ``vendors``."""
+    pulled = {dg.AssetKey(["connectors", vendor]) for vendor in vendors}
+    return sorted((key for key in job.asset_layer.executable_asset_keys if key not in pulled), key=lambda key: key.path)
 
 
 def _has_dagster_home() -> bool:

@@ -41,8 +41,11 @@ def test_dbt_sources_map_onto_raw_assets_and_publish_is_downstream(
 ) -> None:
     graph = definitions.resolve_asset_graph()
     raw_keys = {dg.AssetKey(["raw", e.source, e.name]) for e in ENTITIES}
-    stg_tickets = graph.get(dg.AssetKey(["staging", "stg_helpdesk__tickets"]))
-    assert dg.AssetKey(["raw", "helpdesk", "tickets"]) in stg_tickets.parent_keys
+    base_tickets = graph.get(dg.AssetKey(["staging", "base_helpdesk__tickets"]))
+    assert dg.AssetKey(["raw", "helpdesk", "tickets"]) in base_tickets.parent_keys
+    stg_events = graph.get(dg.AssetKey(["staging", "stg_helpdesk__ticket_events"]))
+    assert dg.AssetKey(["raw", "helpdesk", "ticket_events"]) in stg_events.parent_keys
+    assert dg.AssetKey(["staging", "base_helpdesk__tickets"]) in stg_events.parent_keys
     # Every upstream of a dbt model that is not itself a dbt node is a raw landing asset.
     dbt_keys = {k for k in graph.get_all_asset_keys() if k.path[0] in {"staging", "intermediate", "mart", "reference"}}
     for key in dbt_keys:

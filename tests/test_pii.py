@@ -161,9 +161,12 @@ def test_published_mart_holds_no_personal_data(
 
 # --- credentials -----------------------------------------------------------------------------
 
+# The connectors' real credential variables (a pull needs ZENDESK_SUBDOMAIN / FRESHDESK_DOMAIN too,
+# so none is attempted here; tests/test_connectors_pipeline.py checks a run that pulls with them).
 CREDENTIAL_VARIABLES = (
-    "SUPPORT_KPI_ZENDESK_API_TOKEN",
-    "SUPPORT_KPI_FRESHDESK_API_KEY",
+    "ZENDESK_API_TOKEN",
+    "ZENDESK_OAUTH_TOKEN",
+    "FRESHDESK_API_KEY",
     "SUPPORT_KPI_API_PASSWORD",
     "SUPPORT_KPI_GA4_SERVICE_ACCOUNT_KEY",
 )

@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from dagster_project.adapters import adapters_for
 from dagster_project.contract import ENTITIES
 from dagster_project.contract.model import Entity
+from dagster_project.defs.connectors import PULL_ASSET_KEYS
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.loading import ensure_raw_schema, load_entity
 from dagster_project.loading.quarantine import quarantine_dir, write_quarantine_files
@@ -15,10 +17,18 @@ def raw_asset_key(source: str, entity: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", source, entity])
 
 
+def pull_deps(entity: Entity) -> list[dg.AssetKey]:
+    """The API pulls writing into a folder of the entity (``connectors/zendesk`` feeds the helpdesk
+    entities the Zendesk adapter reads): they run first, so a job loads what they just fetched."""
+    folders = {adapter.name for adapter in adapters_for(entity)}
+    return [key for key in PULL_ASSET_KEYS if key.path[-1] in folders]
+
+
 def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(entity.source, entity.name),
         group_name=entity.source,
+        deps=pull_deps(entity),
         kinds={"duckdb"},
         description=(
             f"{entity.description}\n\nLoaded from `<landing>/{entity.source}/{entity.name}/` "
