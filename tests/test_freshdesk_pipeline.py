@@ -66,7 +66,7 @@ import pytest
 
 from dagster_project.publish import open_mart
 from tests.conftest import FIXTURES, CliRun, run_pipeline
-from tests.golden import assert_figure, scorecard_months
+from tests.golden import HELPDESK_KPI_IDS, assert_figures, helpdesk_kpi_ids_in_sql, scorecard_months
 
 FRESHDESK_LANDING = FIXTURES / "freshdesk" / "landing"
 FEB, MAR = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
@@ -156,32 +156,6 @@ SCORECARD: dict[tuple[str, dt.date], tuple[float | None, float | None, float | N
     ("recurring_incident_tickets", MAR): (1, 1, None),  # 109; not 112 (106 is deleted)
 }
 
-HELPDESK_KPI_IDS = (
-    "tickets_created",
-    "tickets_resolved",
-    "tickets_resolved_change_pct",
-    "tickets_unresolved_end_of_month",
-    "tickets_awaiting_agent_end_of_month",
-    "ticket_backlog_overdue_end_of_month",
-    "first_response_time_avg_minutes",
-    "first_response_time_avg_business_minutes",
-    "response_time_avg_minutes",
-    "first_assignment_time_avg_minutes",
-    "resolution_time_avg_hours",
-    "full_resolution_time_avg_hours",
-    "complaint_resolution_time_avg_hours",
-    "resolution_rate_pct",
-    "first_contact_resolution_pct",
-    "first_response_sla_pct",
-    "resolution_sla_pct",
-    "reopened_tickets",
-    "reassigned_tickets",
-    "escalated_tickets_pct",
-    "agent_replies_per_ticket",
-    "customer_replies_per_ticket",
-    "recurring_incident_tickets",
-)
-
 
 @pytest.fixture(scope="module")
 def freshdesk_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
@@ -198,26 +172,14 @@ def freshdesk_mart(freshdesk_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]
 
 
 def test_every_helpdesk_kpi_is_checked() -> None:
-    assert len(HELPDESK_KPI_IDS) == 23
-    assert {kpi_id for kpi_id, _ in SCORECARD} == set(HELPDESK_KPI_IDS)
-    assert len(SCORECARD) == 2 * len(HELPDESK_KPI_IDS)
+    """Every kpi_id of the helpdesk scorecard models, each in both months."""
+    assert helpdesk_kpi_ids_in_sql() == set(HELPDESK_KPI_IDS)
+    assert set(SCORECARD) == {(kpi_id, month) for kpi_id in HELPDESK_KPI_IDS for month in (FEB, MAR)}
 
 
 @pytest.mark.parametrize(("kpi_id", "month"), sorted(SCORECARD), ids=lambda v: str(v))
 def test_scorecard(freshdesk_mart: duckdb.DuckDBPyConnection, kpi_id: str, month: dt.date) -> None:
-    value, numerator, denominator = SCORECARD[(kpi_id, month)]
-    rows = freshdesk_mart.execute(
-        "select value, numerator, denominator from mart.kpi_scorecard_monthly where kpi_id = ? and month = ?",
-        [kpi_id, month],
-    ).fetchall()
-    assert len(rows) <= 1
-    if value is None:
-        assert not rows or rows[0][0] is None, rows
-        return
-    assert rows, f"no row for {kpi_id} {month}"
-    assert_figure(rows[0][0], value)
-    assert_figure(rows[0][1], numerator)
-    assert_figure(rows[0][2], denominator)
+    assert_figures(freshdesk_mart, kpi_id, month, SCORECARD[(kpi_id, month)])
 
 
 @pytest.mark.parametrize("kpi_id", HELPDESK_KPI_IDS)

@@ -63,15 +63,19 @@ Resolutions: Sep 1001, 1002 | Oct 1002 (again), 1003, 1004, 1005, 1006, 1011.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 import duckdb
 import pytest
 
 from dagster_project.publish import open_mart
-from tests.conftest import FIXTURES, REPO, CliRun, run_pipeline
-from tests.golden import assert_figure, scorecard_months, scorecard_row
+from tests.conftest import FIXTURES, CliRun, run_pipeline
+from tests.golden import (
+    HELPDESK_KPI_IDS,
+    assert_figures,
+    helpdesk_kpi_ids_in_sql,
+    scorecard_months,
+)
 
 ZENDESK_LANDING = FIXTURES / "zendesk" / "landing"
 SEP, OCT = dt.date(2025, 9, 1), dt.date(2025, 10, 1)
@@ -150,32 +154,6 @@ SCORECARD: dict[tuple[str, dt.date], tuple[float | None, float | None, float | N
     ("recurring_incident_tickets", OCT): (1, 1, None),  # 1010 (C1 billing, 1001 29 d 7.5 h before)
 }
 
-HELPDESK_KPI_IDS = (
-    "tickets_created",
-    "tickets_resolved",
-    "tickets_resolved_change_pct",
-    "tickets_unresolved_end_of_month",
-    "tickets_awaiting_agent_end_of_month",
-    "ticket_backlog_overdue_end_of_month",
-    "first_response_time_avg_minutes",
-    "first_response_time_avg_business_minutes",
-    "response_time_avg_minutes",
-    "first_assignment_time_avg_minutes",
-    "resolution_time_avg_hours",
-    "full_resolution_time_avg_hours",
-    "complaint_resolution_time_avg_hours",
-    "resolution_rate_pct",
-    "first_contact_resolution_pct",
-    "first_response_sla_pct",
-    "resolution_sla_pct",
-    "reopened_tickets",
-    "reassigned_tickets",
-    "escalated_tickets_pct",
-    "agent_replies_per_ticket",
-    "customer_replies_per_ticket",
-    "recurring_incident_tickets",
-)
-
 
 @pytest.fixture(scope="module")
 def zendesk_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
@@ -192,31 +170,14 @@ def zendesk_mart(zendesk_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_every_helpdesk_kpi_is_checked() -> None:
-    """The ids above are exactly the kpi_ids of the helpdesk scorecard models, each in both months."""
-    models = sorted(
-        (REPO / "dbt_project" / "models" / "intermediate" / "scorecard").glob("int_scorecard__helpdesk_*.sql")
-    )
-    in_sql = {kpi_id for model in models for kpi_id in re.findall(r"'(\w+)' as kpi_id", model.read_text())}
-    assert len(models) == 4
-    assert in_sql == set(HELPDESK_KPI_IDS)
-    assert len(HELPDESK_KPI_IDS) == 23
+    """Every kpi_id of the helpdesk scorecard models, each in both months."""
+    assert helpdesk_kpi_ids_in_sql() == set(HELPDESK_KPI_IDS)
     assert set(SCORECARD) == {(kpi_id, month) for kpi_id in HELPDESK_KPI_IDS for month in (SEP, OCT)}
 
 
 @pytest.mark.parametrize(("kpi_id", "month"), list(SCORECARD), ids=[f"{k}-{m:%Y-%m}" for k, m in SCORECARD])
 def test_scorecard(zendesk_mart: duckdb.DuckDBPyConnection, kpi_id: str, month: dt.date) -> None:
-    value, numerator, denominator = SCORECARD[(kpi_id, month)]
-    if value is None:
-        rows = zendesk_mart.execute(
-            "select value from mart.kpi_scorecard_monthly where kpi_id = ? and month = ?", [kpi_id, month]
-        ).fetchall()
-        assert not rows or rows[0][0] is None, rows
-        return
-    actual = scorecard_row(zendesk_mart, kpi_id, month)
-    assert_figure(actual[0], value)
-    assert_figure(actual[1], numerator)
-    if denominator is not None:
-        assert_figure(actual[2], denominator)
+    assert_figures(zendesk_mart, kpi_id, month, SCORECARD[(kpi_id, month)])
 
 
 @pytest.mark.parametrize("kpi_id", HELPDESK_KPI_IDS)
