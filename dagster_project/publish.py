@@ -48,12 +48,15 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader (or a kill) sees the old or the new
-    content, never a truncated file: write a temporary file beside it, fsync, ``os.replace``."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Replace ``path`` with ``content`` (text as UTF-8) so that a reader (or a kill) sees the old or
+    the new content, never a truncated file: write a hidden temporary file beside it (the loader
+    never picks up dot-files), fsync, ``os.replace``, fsync the folder."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp_path.open("w", encoding="utf-8") as handle:
-        handle.write(text)
+    with tmp_path.open("wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp_path, path)

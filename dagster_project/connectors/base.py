@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
-from dagster_project.connectors.http import ApiStats, ConnectorConfigError
+from dagster_project.connectors.http import ApiStats, ConnectorConfigError, env_number
 
 DEFAULT_HISTORY_DAYS = 365
 
@@ -73,29 +73,24 @@ def env_start(env: Mapping[str, str], name: str, today: date | None = None) -> d
 
 
 def env_rate(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConnectorConfigError(f"{name}={raw!r} is not a number of requests per minute") from None
-    if value < 0:
-        raise ConnectorConfigError(f"{name}={raw!r} must be 0 (no limit) or more")
-    return value
+    """Requests a minute allowed by ``name``; 0 = no client-side limit."""
+    return env_number(env, name, default, 0)
 
 
 def env_int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConnectorConfigError(f"{name}={raw!r} is not an integer") from None
-    if value < minimum:
-        raise ConnectorConfigError(f"{name}={raw!r} must be at least {minimum}")
-    return value
+    return int(env_number(env, name, default, minimum, integer=True))
+
+
+def account_base_url(env: Mapping[str, str], account_env: str, base_url_env: str, host_suffix: str) -> str | None:
+    """https://<account>.<host_suffix> (or the account's full host name), the test override
+    ``base_url_env`` when set; None when neither is set (the vendor is not configured)."""
+    account = env.get(account_env, "").strip()
+    base_url = env.get(base_url_env, "").strip()
+    if base_url:
+        return base_url
+    if not account:
+        return None
+    return f"https://{account if '.' in account else f'{account}.{host_suffix}'}"
 
 
 def environ(env: Mapping[str, str] | None) -> Mapping[str, str]:

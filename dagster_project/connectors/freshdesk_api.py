@@ -27,6 +27,7 @@ from typing import Any
 from dagster_project.connectors.base import (
     Log,
     PullResult,
+    account_base_url,
     default_log,
     env_int,
     env_rate,
@@ -81,13 +82,9 @@ class FreshdeskConfig:
     def from_env(cls, env: Mapping[str, str] | None = None) -> FreshdeskConfig | None:
         """The settings from the environment; None when no Freshdesk account is configured."""
         env = environ(env)
-        domain = env.get(DOMAIN_ENV, "").strip()
-        base_url = env.get(BASE_URL_ENV, "").strip()
-        if not domain and not base_url:
+        base_url = account_base_url(env, DOMAIN_ENV, BASE_URL_ENV, "freshdesk.com")
+        if base_url is None:
             return None
-        if not base_url:
-            host = domain if "." in domain else f"{domain}.freshdesk.com"
-            base_url = f"https://{host}"
         api_key = env.get(API_KEY_ENV, "").strip()
         if not api_key:
             raise ConnectorConfigError(f"{DOMAIN_ENV} is set but {API_KEY_ENV} is not")

@@ -53,7 +53,8 @@ class ConnectorHTTPError(ConnectorError):
         self.body = body
 
 
-def _env_number(env: Mapping[str, str], name: str, default: float, minimum: float, integer: bool = False) -> float:
+def env_number(env: Mapping[str, str], name: str, default: float, minimum: float, integer: bool = False) -> float:
+    """The number in the variable ``name`` (``default`` when unset); a clear error naming it otherwise."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -80,11 +81,11 @@ class HttpSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> HttpSettings:
         env = os.environ if env is None else env
         return cls(
-            retries=int(_env_number(env, RETRIES_ENV, cls.retries, 0, integer=True)),
-            backoff_factor=_env_number(env, BACKOFF_ENV, cls.backoff_factor, 0),
-            timeout_seconds=_env_number(env, TIMEOUT_ENV, cls.timeout_seconds, 0.1),
+            retries=int(env_number(env, RETRIES_ENV, cls.retries, 0, integer=True)),
+            backoff_factor=env_number(env, BACKOFF_ENV, cls.backoff_factor, 0),
+            timeout_seconds=env_number(env, TIMEOUT_ENV, cls.timeout_seconds, 0.1),
             retry_after_max_seconds=int(
-                _env_number(env, RETRY_AFTER_MAX_ENV, cls.retry_after_max_seconds, 1, integer=True)
+                env_number(env, RETRY_AFTER_MAX_ENV, cls.retry_after_max_seconds, 1, integer=True)
             ),
         )
 

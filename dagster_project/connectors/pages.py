@@ -15,34 +15,14 @@ rewritten, so an unchanged list adds no file and a run with nothing new stays a 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dagster_project.publish import write_atomic
+
 STATE_VERSION = 1
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_bytes_atomic(path: Path, content: bytes) -> None:
-    """Replace ``path`` with ``content``: a reader (the loader, a kill) sees the old or the new file,
-    never a partial one. The temp file is hidden, so the loader never picks it up."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp_path.open("wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp_path, path)
-    _fsync_dir(path.parent)
 
 
 def landing_folder(landing: Path, vendor: str) -> Path:
@@ -110,7 +90,7 @@ class PageStore:
             if page_number is not None and path.exists() and path.read_bytes() == body:
                 self.pages_unchanged[stream] = self.pages_unchanged.get(stream, 0) + 1
             else:
-                write_bytes_atomic(path, body)
+                write_atomic(path, body)
                 self.pages_written[stream] = self.pages_written.get(stream, 0) + 1
                 self.rows_written[stream] = self.rows_written.get(stream, 0) + rows
             if page_number is None:
@@ -130,7 +110,7 @@ class PageStore:
         return path
 
     def save_state(self, state: Mapping[str, Any]) -> None:
-        write_bytes_atomic(self.state_path, json.dumps(state, indent=2, sort_keys=True).encode("utf-8"))
+        write_atomic(self.state_path, json.dumps(state, indent=2, sort_keys=True).encode("utf-8"))
 
 
 def record_key(record: Any, stamp: Any) -> str:

@@ -27,6 +27,7 @@ from requests.auth import AuthBase
 from dagster_project.connectors.base import (
     Log,
     PullResult,
+    account_base_url,
     default_log,
     env_rate,
     env_start,
@@ -115,13 +116,9 @@ class ZendeskConfig:
     def from_env(cls, env: Mapping[str, str] | None = None) -> ZendeskConfig | None:
         """The settings from the environment; None when no Zendesk account is configured."""
         env = environ(env)
-        subdomain = env.get(SUBDOMAIN_ENV, "").strip()
-        base_url = env.get(BASE_URL_ENV, "").strip()
-        if not subdomain and not base_url:
+        base_url = account_base_url(env, SUBDOMAIN_ENV, BASE_URL_ENV, "zendesk.com")
+        if base_url is None:
             return None
-        if not base_url:
-            host = subdomain if "." in subdomain else f"{subdomain}.zendesk.com"
-            base_url = f"https://{host}"
         oauth = env.get(OAUTH_ENV, "").strip()
         email = env.get(EMAIL_ENV, "").strip()
         token = env.get(TOKEN_ENV, "").strip()
