@@ -15,9 +15,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from dagster_project.adapters import get_adapter, zendesk
+from dagster_project.adapters import get_adapter, zendesk, zendesk_evidence
 from dagster_project.adapters.base import RejectedLine, UnreadableFile
-from dagster_project.adapters.zendesk import context_fingerprint, read_zendesk
+from dagster_project.adapters.zendesk import read_zendesk
+from dagster_project.adapters.zendesk_evidence import context_fingerprint
 from dagster_project.adapters.zendesk_settings import (
     CATEGORY_FIELD_ENV,
     CATEGORY_TAG_PREFIX_ENV,
@@ -593,13 +594,14 @@ def test_folder_scan_is_cached_until_a_file_changes(tmp_path: Path, monkeypatch:
     folder = tmp_path / "zendesk"
     path = _former_agent_replies(folder)
     calls: list[str] = []
-    real = zendesk._read_records
+    real = zendesk_evidence.read_records
 
     def counting(file: Path) -> Any:
         calls.append(file.name)
         return real(file)
 
-    monkeypatch.setattr(zendesk, "_read_records", counting)
+    monkeypatch.setattr(zendesk_evidence, "read_records", counting)
+    monkeypatch.setattr(zendesk, "read_records", counting)
     first = context_fingerprint(folder, "ticket_events")
     assert sorted(calls) == ["audits-00000001.json", "users-00000009.json"]
     calls.clear()

@@ -12,6 +12,7 @@ from dagster_project.adapters import (
     qualtrics,
     surveymonkey,
     zendesk,
+    zendesk_evidence,
 )
 from dagster_project.adapters.base import Adapter, AdapterOutput
 from dagster_project.contract import Entity
@@ -78,7 +79,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="helpdesk",
         entities=zendesk.ENTITIES,
         read=zendesk.read_zendesk,
-        context=zendesk.context_fingerprint,
+        context=zendesk_evidence.context_fingerprint,
     ),
 )
 
