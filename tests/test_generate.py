@@ -162,17 +162,24 @@ def test_rejects_bad_arguments(tmp_path: Path) -> None:
 # -- the landing contract ----------------------------------------------------------------------
 
 
+# Optional contract columns the demo does not write: set only by the helpdesk connectors' adapters
+# (the demo has no deleted, merged or spam tickets).
+NOT_GENERATED = {"helpdesk/tickets": ("excluded_reason",)}
+
+
 @pytest.mark.parametrize("entity", list(ENTITIES))
 def test_files_follow_the_contract(landing: Path, entity: str) -> None:
     source, name = entity.split("/")
     contract = get_entity(source, name)
+    columns = [c for c in contract.columns if c.name not in NOT_GENERATED.get(entity, ())]
+    assert all(not c.required for c in contract.columns if c.name in NOT_GENERATED.get(entity, ()))
     for path in sorted((landing / entity).glob(ENTITIES[entity])):
         if path.suffix == ".parquet":
             table = pq.read_table(path)
         else:
             table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
-        assert table.column_names == [c.name for c in contract.columns], path
-        for column in contract.columns:
+        assert table.column_names == [c.name for c in columns], path
+        for column in columns:
             values = table.column(column.name)
             if column.required:
                 assert values.null_count == 0, f"{path.name}: {column.name} has nulls"
