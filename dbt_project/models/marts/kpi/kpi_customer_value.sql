@@ -30,6 +30,7 @@ customers as (
 orders as (
 
     select
+        order_id,
         customer_id,
         ordered_at,
         amount_reporting,
@@ -64,8 +65,10 @@ customer_orders as (
     select
         customer_id,
         count(*) as orders_count,
-        sum(amount_reporting) as revenue_reporting,
-        sum(gross_margin_reporting) as historical_clv,
+        -- Summed in order-id order: a floating-point sum in whatever order the parallel scan
+        -- delivers rows differs in the last bits from run to run (same data, other checksum).
+        sum(amount_reporting order by order_id) as revenue_reporting,
+        sum(gross_margin_reporting order by order_id) as historical_clv,
         count(*) filter (where gross_margin_reporting is null) as orders_without_margin_count,
         min(ordered_at) as first_ordered_at,
         max(ordered_at) as last_ordered_at
