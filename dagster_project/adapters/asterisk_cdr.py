@@ -1,9 +1,8 @@
-"""Adapter: Asterisk cdr-csv `Master.csv` (no header) -> telephony.calls rows.
+"""Adapter: Asterisk CDR csv `Master.csv` (no header; cdr_csv or cdr_custom) -> telephony.calls rows.
 
-Column order written by cdr_csv: accountcode, src, dst, dcontext, clid, channel, dstchannel,
-lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, then uniqueid
-(cdr.conf loguniqueid), userfield (loguserfield) and peeraccount, linkedid, sequence
-(newcdrcolumns). Mapping rules and limits: docs/asterisk.md.
+Column layouts: asterisk_cdr_layout. A call is all CDR lines of one linkedid (uniqueid when the
+file has no linkedid): ring groups and follow-me over Local channels give each leg its own
+uniqueid. Mapping rules and limits: docs/asterisk.md.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from dagster_project.adapters.asterisk_cdr_layout import CSV_LAYOUT, LAYOUTS, Layout, detect, shifted_reason
 from dagster_project.adapters.base import AdapterOutput, RejectedLine, Row, iso_utc, open_text, seconds_text
 from dagster_project.adapters.channels import agent_id
 from dagster_project.adapters.settings import AsteriskSettings
@@ -24,24 +24,6 @@ from dagster_project.adapters.settings import AsteriskSettings
 NAME = "asterisk_cdr"
 ENTITIES = ("calls",)
 
-BASE_FIELDS = (
-    "accountcode",
-    "src",
-    "dst",
-    "dcontext",
-    "clid",
-    "channel",
-    "dstchannel",
-    "lastapp",
-    "lastdata",
-    "start",
-    "answer",
-    "end",
-    "duration",
-    "billsec",
-    "disposition",
-    "amaflags",
-)
 OUTCOMES = {
     "ANSWERED": "answered",
     "NO ANSWER": "abandoned",
@@ -51,7 +33,6 @@ OUTCOMES = {
     "FAILED": "blocked",
     "CONGESTION": "blocked",
 }
-_UNIQUEID = re.compile(r"^[\w-]*\d+\.\d+$")  # 1700000000.123 (or with a system-name prefix)
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -72,6 +53,7 @@ class CdrRecord:
     billsec: float
     outcome: str
     uniqueid: str | None
+    linkedid: str | None = None
 
 
 def _time(fields: dict[str, str], name: str, zone: ZoneInfo, required: bool) -> datetime | None:
@@ -93,23 +75,21 @@ def _seconds(fields: dict[str, str], name: str) -> float:
     return float(text)
 
 
-def _uniqueid(values: list[str]) -> str | None:
-    extra = [value.strip() for value in values[len(BASE_FIELDS) :]]
-    if not extra:
-        return None
-    if len(extra) == 1:  # uniqueid or userfield, whichever cdr.conf enabled
-        return extra[0] if _UNIQUEID.match(extra[0]) else None
-    return extra[0] or None
-
-
-def parse_record(line: int, values: list[str], zone: ZoneInfo) -> CdrRecord:
-    if len(values) < len(BASE_FIELDS):
-        raise _BadRecord("malformed_line", f"expected at least {len(BASE_FIELDS)} CDR fields, got {len(values)}")
-    fields = dict(zip(BASE_FIELDS, values, strict=False))
+def parse_record(line: int, values: list[str], zone: ZoneInfo, layout: Layout = CSV_LAYOUT) -> CdrRecord:
+    width = len(layout.base)
+    if len(values) < width:
+        raise _BadRecord("malformed_line", f"expected at least {width} CDR fields ({layout.name}), got {len(values)}")
+    fields = layout.fields(values)
     disposition = " ".join(fields["disposition"].upper().split())
     if disposition not in OUTCOMES:
+        shifted = shifted_reason(layout, values)
+        if shifted:
+            raise _BadRecord("shifted_columns", shifted)
         known = ", ".join(OUTCOMES)
-        raise _BadRecord("unknown_disposition", f"disposition {fields['disposition'][:40]!r} is not one of {known}")
+        column = layout.disposition_column() + 1
+        raise _BadRecord(
+            "unknown_disposition", f"column {column}: disposition {fields['disposition'][:40]!r} is not one of {known}"
+        )
     start = _time(fields, "start", zone, required=True)
     assert start is not None
     return CdrRecord(
@@ -121,16 +101,24 @@ def parse_record(line: int, values: list[str], zone: ZoneInfo) -> CdrRecord:
         duration=_seconds(fields, "duration"),
         billsec=_seconds(fields, "billsec"),
         outcome=OUTCOMES[disposition],
-        uniqueid=_uniqueid(values),
+        uniqueid=fields.get("uniqueid", "").strip() or None,
+        linkedid=fields.get("linkedid", "").strip() or None,
     )
 
 
 def call_id(record: CdrRecord) -> str:
-    """uniqueid; without one (loguniqueid=no), a stable id from channel, start and numbers."""
+    """linkedid (one per call, shared by all its legs); else uniqueid; without either
+    (loguniqueid=no), a stable id from channel, start and numbers."""
+    if record.linkedid:
+        return record.linkedid
     if record.uniqueid:
         return record.uniqueid
     key = "|".join([record.fields["channel"], record.fields["start"], record.fields["src"], record.fields["dst"]])
     return "cdr-" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def _is_local(channel: str) -> bool:
+    return channel.strip().lower().startswith("local/")
 
 
 def queue_name(fields: dict[str, str]) -> str | None:
@@ -142,43 +130,71 @@ def queue_name(fields: dict[str, str]) -> str | None:
     return fields["dcontext"].strip() or fields["dst"].strip() or None
 
 
-def _row(records: list[CdrRecord], settings: AsteriskSettings) -> Row:
-    """One call from the CDR lines of one uniqueid: the last ANSWERED line, else the last line."""
-    answered = [r for r in records if r.outcome == "answered"]
-    record = answered[-1] if answered else records[-1]
-    arrived = min(r.start for r in records)
-    fields = record.fields
+def agent_leg(records: list[CdrRecord]) -> CdrRecord | None:
+    """The line where an agent took the call: ANSWERED with a destination channel, preferring a
+    real device over a Local channel hop, then the last such line. ANSWERED without dstchannel
+    only means the caller's channel was answered (Answer(), an IVR, voicemail)."""
+    legs = [r for r in records if r.outcome == "answered" and r.fields["dstchannel"].strip()]
+    if not legs:
+        return None
+    devices = [r for r in legs if not _is_local(r.fields["dstchannel"])]
+    return (devices or legs)[-1]
+
+
+def _row(records: list[CdrRecord], settings: AsteriskSettings, stats: Counter[str]) -> Row:
+    """One call from all CDR lines of one linkedid (or uniqueid)."""
+    ordered = sorted(records, key=lambda r: (r.start, r.line))
+    origin = next((r for r in ordered if not _is_local(r.fields["channel"])), ordered[0])  # the caller's leg
+    agent = agent_leg(records)
+    record = agent or records[-1]
+    arrived = ordered[0].start
+    ends = [r.end for r in records if r.end is not None]
+    ended = max(ends) if ends else None
+    outbound = settings.is_outbound_context(origin.fields["dcontext"])
     outcome = record.outcome
-    is_answered = outcome == "answered"
-    outbound = settings.is_outbound_context(fields["dcontext"])
-    if is_answered:
-        wait = (record.answer - arrived).total_seconds() if record.answer else None
+    if agent is None and outcome == "answered":
+        outcome = "abandoned"  # answered by the PBX (IVR, Answer() before Queue()), never by an agent
+        stats["answered_without_agent"] += 1
+    queued = next((r for r in [record, *ordered] if r.fields["lastapp"].strip().lower() == "queue"), origin)
+    if agent is not None:
+        wait = (agent.answer - arrived).total_seconds() if agent.answer else None
     elif outcome == "abandoned":
-        wait = (record.end - arrived).total_seconds() if record.end else record.duration
+        wait = (ended - arrived).total_seconds() if ended else record.duration
     else:
         wait = 0.0
     return {
-        "call_id": call_id(record),
-        "queue_name": queue_name(fields),
+        "call_id": call_id(origin),
+        "queue_name": queue_name(queued.fields),
         "direction": "outbound" if outbound else "inbound",
         "arrived_at": iso_utc(arrived),
-        "answered_at": iso_utc(record.answer) if is_answered and record.answer else None,
-        "ended_at": iso_utc(record.end) if record.end else None,
+        "answered_at": iso_utc(agent.answer) if agent is not None and agent.answer else None,
+        "ended_at": iso_utc(ended) if ended else None,
         "outcome": outcome,
         # Inbound: the answering channel; outbound: the channel that placed the call.
-        "agent_id": agent_id(fields["channel" if outbound else "dstchannel"]) if is_answered else None,
+        "agent_id": (agent_id(origin.fields["channel"] if outbound else agent.fields["dstchannel"]) if agent else None),
         "customer_id": None,
-        "caller_number": fields["src"].strip() or None,
+        "caller_number": origin.fields["src"].strip() or None,
         "wait_seconds": seconds_text(wait),
-        "talk_seconds": seconds_text(record.billsec if is_answered else 0.0),
+        "talk_seconds": seconds_text(agent.billsec if agent is not None else 0.0),
         "hold_seconds": "0",
         "wrap_up_seconds": "0",
         "ticket_id": None,
     }
 
 
+def file_layout(rows: list[list[str]], settings: AsteriskSettings) -> Layout:
+    """The layout named by the setting, else the one the file's first recognisable line fits."""
+    if settings.cdr_layout in LAYOUTS:
+        return LAYOUTS[settings.cdr_layout]
+    for values in rows:
+        layout = detect(values)
+        if layout is not None:
+            return layout
+    return CSV_LAYOUT
+
+
 def read_cdr(path: Path, entity: str, settings: AsteriskSettings | None = None) -> AdapterOutput:
-    """Rows of telephony.calls from one CDR csv file; lines sharing a uniqueid make one call."""
+    """Rows of telephony.calls from one CDR csv file; lines sharing a linkedid make one call."""
     if entity not in ENTITIES:
         raise ValueError(f"{NAME} feeds {', '.join(ENTITIES)}, not {entity}")
     settings = settings or AsteriskSettings.from_env()
@@ -187,25 +203,30 @@ def read_cdr(path: Path, entity: str, settings: AsteriskSettings | None = None) 
     groups: dict[str, list[CdrRecord]] = {}
     lines = list(open_text(path))
     reader = csv.reader(lines, delimiter=",", quotechar='"', doublequote=True)
+    parsed: list[tuple[int, int, list[str]]] = []  # (first line, last line, values)
     line_number = 1
     for values in reader:
         number, line_number = line_number, reader.line_num + 1
-        if not values or not any(value.strip() for value in values):
-            continue
+        if values and any(value.strip() for value in values):
+            parsed.append((number, reader.line_num, values))
+    layout = file_layout([values for _, _, values in parsed], settings)
+    for number, last, values in parsed:
         output.lines_read += 1
         try:
-            record = parse_record(number, values, zone)
+            record = parse_record(number, values, zone, layout)
         except _BadRecord as error:
-            text = "\n".join(lines[number - 1 : reader.line_num])
+            text = "\n".join(lines[number - 1 : last])
             output.rejected.append(RejectedLine(number, error.rule, str(error), text))
             if error.rule == "unknown_disposition":
-                output.unknown_events[f"disposition {values[14].strip()}"] += 1
+                output.unknown_events[f"disposition {values[layout.disposition_column()].strip()}"] += 1
             continue
         groups.setdefault(call_id(record), []).append(record)
-    merged: Counter[str] = Counter()
+    stats: Counter[str] = Counter()
+    if layout.name != CSV_LAYOUT.name:
+        stats[f"layout_{layout.name}"] = 1
     for records in groups.values():
-        output.rows.append((records[-1].line, _row(records, settings)))
-        merged["merged_lines"] += len(records) - 1
+        output.rows.append((records[-1].line, _row(records, settings, stats)))
+        stats["merged_lines"] += len(records) - 1
     output.rows.sort(key=lambda item: item[0])
-    output.stats.update(+merged)
+    output.stats.update(+stats)
     return output

@@ -6,6 +6,7 @@ time). Mapping rules and limits: docs/asterisk.md.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from dagster_project.adapters.base import AdapterOutput, Row, iso_utc, seconds_text
@@ -59,12 +60,16 @@ def read_queue_log(path: Path, entity: str, settings: AsteriskSettings | None = 
     output.rejected = parsed.rejected[entity]
     start, end = parsed.first_at, parsed.last_at
     intervals: list[AgentInterval] = []
+    session_stats: Counter[str] = Counter()
     if start is not None and end is not None:
-        intervals = build_agent_intervals(parsed.events, legs.ended + legs.open, start, end, settings.wrapup_seconds)
+        intervals = build_agent_intervals(
+            parsed.events, legs.ended + legs.open, start, end, settings.wrapup_seconds, session_stats
+        )
     if entity == "calls":
         output.rows = [(leg.line, _call_row(leg)) for leg in legs.ended]
         output.stats.update(legs.stats)
     else:
         output.rows = [(interval.line, _state_row(interval)) for interval in intervals]
         output.stats["agent_intervals"] = len(intervals)
+        output.stats.update(+session_stats)
     return output

@@ -4,8 +4,11 @@ Per agent three layers are combined, the first that applies wins:
 1. on_call while connected to a caller (CONNECT .. COMPLETE*/TRANSFER),
 2. wrap_up during the queue's `wrapuptime` after a call (setting; ends at the agent's next event),
 3. the session state from login/logoff and pause events: offline, available, or the pause state.
-Before an agent's first event in the file the state is unknown and no interval is produced; every
-interval still open at the end of the file is closed at the file's last event time.
+Only session events make the state known: before an agent's first login, logoff or pause event in
+the file the state is unknown and no interval is produced, and calls answered then give no
+on_call interval either (a static member never logs in; counting it logged in from its first call
+to the end of the file made occupancy meaningless). Every interval still open at the end of the
+file is closed at the file's last event time.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from dagster_project.adapters.channels import agent_id
@@ -98,18 +101,12 @@ def _agent_marks(
     marks: list[_Mark] = []
     session = _Session()
     calls_by_start = sorted((leg for leg in legs if leg.answered_at is not None), key=lambda leg: leg.answered_at or 0)
-    steps: list[tuple[float, int, QueueEvent | QueueLeg]] = [(e.at, e.line, e) for e in agent_events]
-    steps += [(max(leg.answered_at or start, start), leg.connect_line or leg.line, leg) for leg in calls_by_start]
-    steps.sort(key=lambda step: (step[0], step[1]))
     previous: str | None = None
-    for at, line, item in steps:
-        if isinstance(item, QueueEvent):
-            session.apply(item)
-        else:
-            session.implied_login()  # answering a call means being logged in
+    for event in agent_events:  # in (time, line) order; calls do not open a session
+        session.apply(event)
         state = session.state()
         if state != previous:
-            marks.append((at, line, "base", state))
+            marks.append((event.at, event.line, "base", state))
             previous = state
     event_times = sorted(e.at for e in agent_events)
     call_starts = sorted(max(leg.answered_at or start, start) for leg in calls_by_start)
@@ -149,7 +146,8 @@ def _sweep(agent: str, marks: list[_Mark], end: float) -> list[AgentInterval]:
             else:
                 wraps += step
             index += 1
-        state = "on_call" if calls > 0 else "wrap_up" if wraps > 0 else base
+        logged_in = base is not None and base != "offline"
+        state = "on_call" if calls > 0 and logged_in else "wrap_up" if wraps > 0 and logged_in else base
         following = times[position + 1]
         if state is None or following <= at:
             continue
@@ -162,9 +160,15 @@ def _sweep(agent: str, marks: list[_Mark], end: float) -> list[AgentInterval]:
 
 
 def build_agent_intervals(
-    events: list[QueueEvent], legs: list[QueueLeg], start: float, end: float, wrapup_seconds: float
+    events: list[QueueEvent],
+    legs: list[QueueLeg],
+    start: float,
+    end: float,
+    wrapup_seconds: float,
+    stats: Counter[str] | None = None,
 ) -> list[AgentInterval]:
-    """Intervals of every agent, sorted by agent then start; sets `wrap_up` on the legs."""
+    """Intervals of every agent, sorted by agent then start; sets `wrap_up` on the legs and counts
+    answered calls outside any known session in stats['answered_calls_outside_session']."""
     agent_events: dict[str, list[QueueEvent]] = defaultdict(list)
     for event in events:
         agent = agent_id(event.agent)
@@ -179,8 +183,23 @@ def build_agent_intervals(
         marks = _agent_marks(agent_events[agent], agent_legs[agent], start, end, wrapup_seconds)
         own = _sweep(agent, marks, end)
         _assign_wrap_up(agent_legs[agent], own)
+        if stats is not None:
+            stats["answered_calls_outside_session"] += _outside_session(agent_legs[agent], own)
         intervals.extend(own)
     return intervals
+
+
+def _outside_session(legs: list[QueueLeg], intervals: list[AgentInterval]) -> int:
+    """Answered legs whose answer falls in no interval of a logged-in state (unknown or offline)."""
+    inside = [interval for interval in intervals if interval.state != "offline"]  # sorted, disjoint
+    starts = [interval.started_at for interval in inside]
+    count = 0
+    for leg in legs:
+        at = leg.answered_at
+        index = bisect.bisect_right(starts, at) - 1 if at is not None else -1
+        if index < 0 or not (inside[index].started_at <= (at or 0.0) < inside[index].ended_at):
+            count += 1
+    return count
 
 
 def _assign_wrap_up(legs: list[QueueLeg], intervals: list[AgentInterval]) -> None:

@@ -6,7 +6,8 @@ a call whose ENTERQUEUE is in an earlier file (log rotation) is still rebuilt fr
 
 from __future__ import annotations
 
-from collections import Counter
+import bisect
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from dagster_project.adapters.channels import agent_id
@@ -63,7 +64,10 @@ class _Builder:
         return leg
 
     def enter(self, event: QueueEvent) -> None:
-        if event.callid in self.open:
+        previous = self.open.pop(event.callid, None)
+        if previous is not None and previous.answered_at is not None:
+            self.end_without_end_event(previous, event.at)  # back in a queue: the agent's part is over
+        elif previous is not None:
             self.stats["incomplete_calls"] += 1  # re-entered before its previous leg ended
         leg = self._new_leg(event, event.at)
         leg.caller = event.data[1].strip() if len(event.data) > 1 and event.data[1].strip() else None
@@ -106,6 +110,35 @@ class _Builder:
         leg.wait = 0.0
         self._end(leg, event, "blocked")
 
+    def end_without_end_event(self, leg: QueueLeg, at: float) -> None:
+        """An answered leg whose COMPLETE*/TRANSFER is missing ends at `at` (the agent's or the
+        call's next event); its row keeps the CONNECT line."""
+        answered_at = leg.answered_at if leg.answered_at is not None else at
+        leg.talk = max(at - answered_at, 0.0)
+        leg.outcome = "answered"
+        leg.ended_at = max(at, answered_at)
+        leg.line = leg.connect_line or leg.line
+        self.ended.append(leg)
+        self.stats["calls_answered"] += 1
+        self.stats["calls_without_end_event"] += 1
+
+    def close_unended(self, events: list[QueueEvent]) -> None:
+        """Answered legs still open at the end of the file end at their agent's next event, when the
+        agent has one (a later call, pause, logoff...): the agent cannot still be on this call."""
+        agent_events: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for event in events:  # in (time, line) order
+            agent = agent_id(event.agent)
+            if agent:
+                agent_events[agent].append((event.at, event.line))
+        for callid, leg in list(self.open.items()):
+            if leg.answered_at is None or leg.agent is None:
+                continue
+            times = agent_events.get(leg.agent, [])
+            index = bisect.bisect_right(times, (leg.answered_at, leg.connect_line or 0))
+            if index < len(times):
+                del self.open[callid]
+                self.end_without_end_event(leg, times[index][0])
+
     def _end(self, leg: QueueLeg, event: QueueEvent, outcome: str) -> None:
         leg.outcome = outcome
         leg.ended_at = event.at
@@ -130,6 +163,7 @@ def build_legs(events: list[QueueEvent]) -> LegResult:
             builder.abandoned(event)
         elif name in BLOCK_EVENTS:
             builder.blocked(event)
+    builder.close_unended(events)
     open_legs = list(builder.open.values())
     builder.stats["incomplete_calls"] += len(open_legs)
     return LegResult(ended=builder.ended, open=open_legs, stats=builder.stats)

@@ -116,18 +116,12 @@ def _number(data: tuple[str, ...], index: int, event: str) -> float | None:
 
 def _durations(event: str, data: tuple[str, ...]) -> dict[str, float | None]:
     if event in TRANSFER_EVENTS:
-        # TRANSFER(ext|context|hold|talk|pos), ATTENDEDTRANSFER(BRIDGE|id|hold|talk|pos) or
-        # (LINK|chan1|chan2|hold|talk|pos): the durations are always the last three fields but one.
-        fields = list(data)
-        while fields and not fields[-1].strip():
-            fields.pop()
-        if len(fields) < 3:
-            return {}
-        trimmed = tuple(fields)
-        return {
-            "hold": _number(trimmed, len(trimmed) - 3, event),
-            "talk": _number(trimmed, len(trimmed) - 2, event),
-        }
+        # Fixed positions in every version (apps/app_queue.c): TRANSFER / BLINDTRANSFER
+        # exten|context|holdtime|calltime, with |origposition since 1.8 (1.4/1.6 write four fields);
+        # ATTENDEDTRANSFER (12+) BRIDGE|bridge|hold|talk|pos, APP|app|hold|talk|pos or
+        # LINK|chan1|chan2|hold|talk|pos.
+        first = 3 if event == "ATTENDEDTRANSFER" and data and data[0].strip().upper() == "LINK" else 2
+        return {"hold": _number(data, first, event), "talk": _number(data, first + 1, event)}
     durations: dict[str, float | None] = {}
     if event in _HOLD_FIELD:
         durations["hold"] = _number(data, _HOLD_FIELD[event], event)

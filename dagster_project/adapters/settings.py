@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 WRAPUP_ENV = "SUPPORT_KPI_ASTERISK_WRAPUP_SECONDS"
 OUTBOUND_CONTEXTS_ENV = "SUPPORT_KPI_ASTERISK_OUTBOUND_CONTEXTS"
 CDR_TIME_ZONE_ENV = "SUPPORT_KPI_ASTERISK_CDR_TIME_ZONE"
+CDR_LAYOUT_ENV = "SUPPORT_KPI_ASTERISK_CDR_LAYOUT"
+CDR_LAYOUTS = ("auto", "cdr_csv", "cdr_custom")
 
 DEFAULT_OUTBOUND_CONTEXTS = ("*outbound*", "*outgoing*", "from-internal*")
 
@@ -23,6 +25,9 @@ class AsteriskSettings:
     outbound_contexts: tuple[str, ...] = DEFAULT_OUTBOUND_CONTEXTS
     # CDR: time zone of start/answer/end (cdr.conf [csv] usegmtime=no writes local time).
     cdr_time_zone: str = "UTC"
+    # CDR: column order. cdr_csv (cdr_csv.c), cdr_custom (the sample cdr_custom.conf mapping), or
+    # auto: detected per file from where the disposition and start columns are.
+    cdr_layout: str = "auto"
 
     @classmethod
     def from_env(cls) -> AsteriskSettings:
@@ -36,12 +41,20 @@ class AsteriskSettings:
         if wrapup_seconds < 0:
             raise ValueError(f"{WRAPUP_ENV} must not be negative, got {wrapup!r}")
         ZoneInfo(time_zone)  # fails early on an unknown zone
+        layout = os.environ.get(CDR_LAYOUT_ENV, "").strip().lower() or "auto"
+        if layout not in CDR_LAYOUTS:
+            raise ValueError(f"{CDR_LAYOUT_ENV} must be one of {', '.join(CDR_LAYOUTS)}, got {layout!r}")
         patterns = (
             tuple(p.strip() for p in contexts.split(",") if p.strip())
             if contexts is not None
             else DEFAULT_OUTBOUND_CONTEXTS
         )
-        return cls(wrapup_seconds=wrapup_seconds, outbound_contexts=patterns, cdr_time_zone=time_zone)
+        return cls(
+            wrapup_seconds=wrapup_seconds,
+            outbound_contexts=patterns,
+            cdr_time_zone=time_zone,
+            cdr_layout=layout,
+        )
 
     def is_outbound_context(self, context: str) -> bool:
         value = context.strip().lower()
