@@ -31,7 +31,7 @@ import pytest
 
 from dagster_project.adapters import AsteriskSettings
 from dagster_project.adapters.asterisk_cdr import read_cdr
-from dagster_project.adapters.asterisk_cdr_layout import CUSTOM_LAYOUT, detect
+from dagster_project.adapters.asterisk_cdr_layout import CSV_LAYOUT, CUSTOM_LAYOUT, detect
 from dagster_project.adapters.asterisk_queue_log import read_queue_log
 from dagster_project.adapters.queue_log_events import parse_line
 from dagster_project.adapters.settings import CDR_LAYOUT_ENV
@@ -248,3 +248,51 @@ def test_static_members_count_only_inside_pause_sessions() -> None:
         ("3003", "available", _t("10:18:08"), _t("10:20:00")),  # PAUSE at 10:20:00 ends the file
     ]
     assert output.stats["answered_calls_outside_session"] == 2  # C31 (3003) and C35 (3005)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ([], {}),
+        (["1775472000.61"], {"uniqueid": "1775472000.61"}),  # loguniqueid only
+        (["vip"], {"userfield": "vip"}),  # loguserfield only
+        (["1775472000.61", "vip"], {"uniqueid": "1775472000.61", "userfield": "vip"}),
+        (["", "1775472000.60", "7"], {"peeraccount": "", "linkedid": "1775472000.60", "sequence": "7"}),
+        (
+            ["vip", "", "1775472000.60", "7"],
+            {"userfield": "vip", "peeraccount": "", "linkedid": "1775472000.60", "sequence": "7"},
+        ),
+        (
+            ["1775472000.61", "", "", "1775472000.60", "7"],
+            {
+                "uniqueid": "1775472000.61",
+                "userfield": "",
+                "peeraccount": "",
+                "linkedid": "1775472000.60",
+                "sequence": "7",
+            },
+        ),
+    ],
+)
+def test_cdr_csv_optional_columns(extra: list[str], expected: dict[str, str]) -> None:
+    """cdr.conf [csv] loguniqueid / loguserfield / newcdrcolumns add 0-5 columns after amaflags."""
+    base = [
+        "",
+        "5550161",
+        "500",
+        "ext-queues",
+        "Caller",
+        "SIP/trunk-1",
+        "",
+        "Queue",
+        "support",
+        "2026-04-06 10:40:00",
+        "",
+        "2026-04-06 10:40:30",
+        "30",
+        "0",
+        "NO ANSWER",
+        "DOCUMENTATION",
+    ]
+    fields = CSV_LAYOUT.fields(base + extra)
+    assert {k: v for k, v in fields.items() if k not in CSV_LAYOUT.base} == expected
