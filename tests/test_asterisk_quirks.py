@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dagster_project.adapters import AsteriskSettings
@@ -35,6 +36,8 @@ from dagster_project.adapters.asterisk_cdr_layout import CSV_LAYOUT, CUSTOM_LAYO
 from dagster_project.adapters.asterisk_queue_log import read_queue_log
 from dagster_project.adapters.queue_log_events import parse_line
 from dagster_project.adapters.settings import CDR_LAYOUT_ENV
+from dagster_project.contract import get_entity
+from dagster_project.loading import load_entity
 
 QUIRKS = Path(__file__).parent / "fixtures" / "asterisk" / "quirks" / "landing" / "telephony"
 QUEUE_LOGS = QUIRKS / "asterisk_queue_log"
@@ -296,3 +299,25 @@ def test_cdr_csv_optional_columns(extra: list[str], expected: dict[str, str]) ->
     ]
     fields = CSV_LAYOUT.fields(base + extra)
     assert {k: v for k, v in fields.items() if k not in CSV_LAYOUT.base} == expected
+
+
+def test_counts_reach_the_loaders_per_file_record() -> None:
+    """The new counters travel like the existing ones: FileLoadResult.adapter_stats per file (and,
+    summed, EntityLoadResult.adapter_stats -> the raw asset's `adapter_stats` metadata)."""
+    con = duckdb.connect(":memory:")
+    try:
+        landing = QUIRKS.parent
+        calls = load_entity(con, landing, get_entity("telephony", "calls"))
+        states = load_entity(con, landing, get_entity("telephony", "agent_states"))
+    finally:
+        con.close()
+    stats = {Path(f.source_file).name: f.adapter_stats for f in calls.files}
+    state_stats = {Path(f.source_file).name: f.adapter_stats for f in states.files}
+    assert state_stats["queue_log.static"]["answered_calls_outside_session"] == 2
+    assert stats["queue_log.noend"]["calls_without_end_event"] == 1
+    assert stats["Master-ivr.csv"]["answered_without_agent"] == 2
+    assert stats["Master-ringgroup.csv"]["answered_without_agent"] == 1
+    assert stats["Master-custom.csv"]["layout_cdr_custom"] == 1
+    assert states.adapter_stats["answered_calls_outside_session"] == 2
+    assert calls.adapter_stats["calls_without_end_event"] == 1
+    assert (calls.rows_quarantined, states.rows_quarantined) == (0, 0)
