@@ -137,7 +137,7 @@ def _sweep(agent: str, marks: list[_Mark], end: float) -> list[AgentInterval]:
         line = None
         while index < len(marks) and marks[index][0] <= at:
             _, mark_line, layer, value = marks[index]
-            line = mark_line if line is None else line
+            line = mark_line if line is None else max(line, mark_line)  # the latest line at that instant
             step = value if isinstance(value, int) else 0
             if layer == "base":
                 base = value if isinstance(value, str) else None
