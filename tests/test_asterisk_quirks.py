@@ -148,6 +148,20 @@ def test_answered_call_re_entering_a_queue_ends_there(tmp_path: Path) -> None:
         (3, "1775469720.21", "answered", _t("10:02:00"), _t("10:02:10"), _t("10:03:20"), "3002", "10", "70"),
     ]
     assert (output.stats["calls_without_end_event"], output.stats["incomplete_calls"]) == (1, 1)
+    # The agent's own next event, when earlier than the re-entry, ends the leg there.
+    path.write_text(
+        "1775469600|NONE|support|PJSIP/3002|ADDMEMBER|\n"
+        "1775469720|1775469720.21|support|NONE|ENTERQUEUE||5550121|1\n"
+        "1775469730|1775469720.21|support|PJSIP/3002|CONNECT|10|1775469730.22|4\n"
+        "1775469760|NONE|support|PJSIP/3002|PAUSE|\n"  # 30 s after the answer
+        "1775469800|1775469720.21|sales|NONE|ENTERQUEUE||5550121|1\n"
+        "1775469810|1775469720.21|sales|NONE|ABANDON|1|1|10\n"
+    )
+    output = read_queue_log(path, "calls", DEFAULTS)
+    assert _calls(output) == [
+        (3, "1775469720.21", "answered", _t("10:02:00"), _t("10:02:10"), _t("10:02:40"), "3002", "10", "30"),
+        (6, "1775469720.21-2", "abandoned", _t("10:03:20"), None, _t("10:03:30"), None, "10", "0"),
+    ]
 
 
 # --- item 3: ANSWERED without an agent leg ------------------------------------------------------

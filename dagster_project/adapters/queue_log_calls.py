@@ -48,6 +48,7 @@ class _Builder:
         self.legs_per_callid: Counter[str] = Counter()
         self.ended: list[QueueLeg] = []
         self.stats: Counter[str] = Counter()
+        self.superseded: list[tuple[QueueLeg, float]] = []  # answered legs whose call re-entered a queue
 
     def _new_leg(self, event: QueueEvent, arrived_at: float) -> QueueLeg:
         self.legs_per_callid[event.callid] += 1
@@ -66,7 +67,7 @@ class _Builder:
     def enter(self, event: QueueEvent) -> None:
         previous = self.open.pop(event.callid, None)
         if previous is not None and previous.answered_at is not None:
-            self.end_without_end_event(previous, event.at)  # back in a queue: the agent's part is over
+            self.superseded.append((previous, event.at))  # back in a queue: the agent's part is over
         elif previous is not None:
             self.stats["incomplete_calls"] += 1  # re-entered before its previous leg ended
         leg = self._new_leg(event, event.at)
@@ -124,20 +125,28 @@ class _Builder:
 
     def close_unended(self, events: list[QueueEvent]) -> None:
         """Answered legs still open at the end of the file end at their agent's next event, when the
-        agent has one (a later call, pause, logoff...): the agent cannot still be on this call."""
+        agent has one (a later call, pause, logoff...): the agent cannot still be on this call.
+        A leg whose call re-entered a queue ends there, or at its agent's next event if earlier."""
         agent_events: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for event in events:  # in (time, line) order
             agent = agent_id(event.agent)
             if agent:
                 agent_events[agent].append((event.at, event.line))
+
+        def next_agent_event(leg: QueueLeg) -> float:
+            times = agent_events.get(leg.agent or "", [])
+            index = bisect.bisect_right(times, (leg.answered_at or 0.0, leg.connect_line or 0))
+            return times[index][0] if index < len(times) else float("inf")
+
+        for leg, re_entered_at in self.superseded:
+            self.end_without_end_event(leg, min(re_entered_at, next_agent_event(leg)))
         for callid, leg in list(self.open.items()):
             if leg.answered_at is None or leg.agent is None:
                 continue
-            times = agent_events.get(leg.agent, [])
-            index = bisect.bisect_right(times, (leg.answered_at, leg.connect_line or 0))
-            if index < len(times):
+            ended_at = next_agent_event(leg)
+            if ended_at != float("inf"):
                 del self.open[callid]
-                self.end_without_end_event(leg, times[index][0])
+                self.end_without_end_event(leg, ended_at)
 
     def _end(self, leg: QueueLeg, event: QueueEvent, outcome: str) -> None:
         leg.outcome = outcome
