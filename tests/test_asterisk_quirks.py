@@ -184,6 +184,24 @@ def test_cdr_answered_by_the_pbx_is_not_answered_by_an_agent() -> None:
     assert queues["1775470860.41"] == "support"  # Queue(support,...)
 
 
+def test_cdr_ivr_line_before_an_unanswered_dial(tmp_path: Path) -> None:
+    """IVR line (Background, ANSWERED, no dstchannel) then a Dial NO ANSWER: the last line decides
+    (abandoned), and the call is still counted as answered by the PBX only."""
+    path = tmp_path / "Master.csv"
+    path.write_text(
+        '"","5550171","500","ivr-main","""Caller 71"" <5550171>","SIP/trunk-00000071","","Background",'
+        '"welcome","2026-04-06 10:50:00","2026-04-06 10:50:00","2026-04-06 10:50:20",20,20,"ANSWERED",'
+        '"DOCUMENTATION","1775472600.71","","","1775472600.71",71\n'
+        '"","5550171","3101","ivr-main","""Caller 71"" <5550171>","SIP/trunk-00000071","PJSIP/3101-00000072",'
+        '"Dial","PJSIP/3101,20","2026-04-06 10:50:20","","2026-04-06 10:50:40",20,0,"NO ANSWER",'
+        '"DOCUMENTATION","1775472600.71","","","1775472600.71",72\n'
+    )
+    output = read_cdr(path, "calls", DEFAULTS)
+    # wait = last end 10:50:40 - first start 10:50:00 = 40
+    assert _calls(output) == [(2, "1775472600.71", "abandoned", _t("10:50:00"), None, _t("10:50:40"), None, "40", "0")]
+    assert output.stats["answered_without_agent"] == 1
+
+
 # --- item 4: one call per linkedid --------------------------------------------------------------
 
 

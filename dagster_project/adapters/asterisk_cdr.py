@@ -146,15 +146,16 @@ def _row(records: list[CdrRecord], settings: AsteriskSettings, stats: Counter[st
     ordered = sorted(records, key=lambda r: (r.start, r.line))
     origin = next((r for r in ordered if not _is_local(r.fields["channel"])), ordered[0])  # the caller's leg
     agent = agent_leg(records)
-    record = agent or records[-1]
+    record = agent or ordered[-1]  # without an agent leg, the call's last line decides
     arrived = ordered[0].start
     ends = [r.end for r in records if r.end is not None]
     ended = max(ends) if ends else None
     outbound = settings.is_outbound_context(origin.fields["dcontext"])
     outcome = record.outcome
-    if agent is None and outcome == "answered":
-        outcome = "abandoned"  # answered by the PBX (IVR, Answer() before Queue()), never by an agent
-        stats["answered_without_agent"] += 1
+    if agent is None and any(r.outcome == "answered" for r in records):
+        stats["answered_without_agent"] += 1  # answered by the PBX (IVR, Answer() before Queue()) only
+        if outcome == "answered":
+            outcome = "abandoned"  # the caller hung up without reaching an agent
     queued = next((r for r in [record, *ordered] if r.fields["lastapp"].strip().lower() == "queue"), origin)
     if agent is not None:
         wait = (agent.answer - arrived).total_seconds() if agent.answer else None
