@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, REPO_DIR, Settings
+from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, MART_FILE_NAME, REPO_DIR, Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -177,7 +177,7 @@ def quarantine(
 
 @app.command()
 def checksum(
-    mart: Annotated[Path, typer.Option("--mart", help="A published mart file.")] = Path("data/mart.duckdb"),
+    mart: Annotated[Path, typer.Option("--mart", help="A published mart file.")] = Path("data") / MART_FILE_NAME,
 ) -> None:
     """Content checksum of a mart: per table rows and digest, then the whole mart's digest."""
     from dagster_project.checksum import mart_checksum

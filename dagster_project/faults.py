@@ -10,7 +10,7 @@ Points:
   ledger row are inserted, just before the commit;
 - ``publish_tmp``: the new mart is written, checkpointed and fsynced to its temporary file,
   ``os.replace`` has not happened yet;
-- ``publish_replaced``: ``mart.duckdb`` is the new file, ``published_state.json`` is not written yet.
+- ``publish_replaced``: ``support_kpi.duckdb`` is the new file, ``published_state.json`` is not written yet.
 
 A kill during ``dbt build`` needs no hook: the fault tests wait for dbt's progress lines.
 """

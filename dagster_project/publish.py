@@ -1,13 +1,23 @@
 """Publish the warehouse's ``mart`` schema as a separate, atomically switched DuckDB file.
 
-The new mart is written to a temporary file beside the target, checkpointed (no ``.wal`` left),
-fsynced and moved over ``mart.duckdb`` with ``os.replace``. A reader that already has the old file
-open keeps reading the old inode; the next reader opens the new version. ``mart.duckdb`` is never
-written in place, so a failed publish leaves the previous version untouched.
+The published file is ``<data-dir>/support_kpi.duckdb`` (``settings.MART_FILE_NAME``): DuckDB
+names the catalog of a file after the file, so the file opened directly has catalog
+``support_kpi`` and schema ``mart``, and ``select * from mart.kpi_scorecard_monthly`` is
+unambiguous in any client. (Versions before issue 12 published ``mart.duckdb``, whose catalog and
+schema were both ``mart``: the same query failed with "Ambiguous reference to catalog or schema".)
 
-A killed publish leaves at most a stray temporary file (``.mart.duckdb.<pid>.tmp`` and its
+The new mart is written to a temporary file beside the target, checkpointed (no ``.wal`` left),
+fsynced and moved over ``support_kpi.duckdb`` with ``os.replace``. A reader that already has the
+old file open keeps reading the old inode; the next reader opens the new version. The published
+file is never written in place, so a failed publish leaves the previous version untouched.
+
+A killed publish leaves at most a stray temporary file (``.support_kpi.duckdb.<pid>.tmp`` and its
 ``.wal``): the next publish removes every such file before writing its own. Publishing always
 runs under the warehouse lock, so no other publish can be writing one at that moment.
+
+After a successful publish the mart an older version left in the same folder (``mart.duckdb``,
+recognised by its ``mart._publication`` table, and its stray temporary files) is removed: it
+would never be updated again, and a reader still pointed at it would silently see old numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.faults import pause_point
+from dagster_project.settings import LEGACY_MART_FILE_NAME
 
 MART_SCHEMA = "mart"
 _NEW = "new_mart"
@@ -34,6 +45,7 @@ class PublishResult:
     mart_path: Path
     table_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    removed_legacy: tuple[Path, ...] = ()
 
 
 def _quote(identifier: str) -> str:
@@ -79,8 +91,8 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
         leftover.unlink(missing_ok=True)
 
     table_rows: dict[str, int] = {}
-    # The file is named mart.duckdb and holds schema mart, so a direct connection would make
-    # `mart` both a catalog and a schema. Work through aliases instead.
+    # Work through aliases: the temporary file's own catalog name would be derived from its
+    # (hidden, pid-stamped) file name.
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -121,12 +133,54 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
     os.replace(tmp_path, mart_path)
     _fsync(mart_path.parent)
     pause_point("publish_replaced")
-    return PublishResult(mart_path=mart_path, table_rows=table_rows, seconds=time.monotonic() - started)
+    removed = remove_legacy_mart(mart_path)
+    return PublishResult(
+        mart_path=mart_path,
+        table_rows=table_rows,
+        seconds=time.monotonic() - started,
+        removed_legacy=removed,
+    )
+
+
+def _is_published_mart(path: Path) -> bool:
+    """True when ``path`` is a DuckDB file this pipeline published (it has ``mart._publication``)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as legacy (read_only)")
+        found = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where database_name = 'legacy' and schema_name = ? and table_name = '_publication'",
+            [MART_SCHEMA],
+        ).fetchone()[0]
+        return found == 1
+    except duckdb.Error:
+        return False  # not a DuckDB file, or held by a writer: not ours to remove
+    finally:
+        con.close()
+
+
+def remove_legacy_mart(mart_path: Path) -> tuple[Path, ...]:
+    """Remove the ``mart.duckdb`` an older version published beside ``mart_path`` (only if it is
+    a mart this pipeline published) and that version's stray temporary files. Returns what was
+    removed. A reader holding the old file open keeps its inode until it closes it."""
+    legacy = mart_path.with_name(LEGACY_MART_FILE_NAME)
+    if legacy == mart_path:
+        return ()
+    removed = list(stale_temp_files(legacy))
+    if legacy.is_file() and _is_published_mart(legacy):
+        removed.append(legacy)
+    for path in removed:
+        path.unlink(missing_ok=True)
+    if removed:
+        _fsync(mart_path.parent)
+    return tuple(removed)
 
 
 def open_mart(mart_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the published mart read-only, as a BI tool would: attached under the alias
-    ``published`` so ``mart.<table>`` is unambiguous (the file's own catalog name is ``mart``)."""
+    """Open the published mart read-only with ``mart.<table>`` resolving to its schema ``mart``.
+    Attached under the alias ``published`` so that this holds for a mart file of any name (the
+    published ``support_kpi.duckdb`` also works opened directly: ``duckdb.connect(path,
+    read_only=True)``)."""
     if not mart_path.exists():
         raise FileNotFoundError(f"{mart_path}: no published mart yet (run `support-kpi run` first)")
     con = duckdb.connect()

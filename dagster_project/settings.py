@@ -15,6 +15,13 @@ LANDING_ENV = "SUPPORT_KPI_LANDING"
 DATA_DIR_ENV = "SUPPORT_KPI_DATA_DIR"
 WAREHOUSE_ENV = "SUPPORT_KPI_WAREHOUSE"
 
+# The published mart. Its name is not the name of its schema (`mart`): DuckDB names a file's
+# catalog after the file, so a file `mart.duckdb` made `mart.<table>` ambiguous for every reader
+# that opens it directly. Catalog `support_kpi`, schema `mart`.
+MART_FILE_NAME = "support_kpi.duckdb"
+# What versions before issue 12 published; removed by the next publish (publish.py).
+LEGACY_MART_FILE_NAME = "mart.duckdb"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -36,8 +43,9 @@ class Settings:
 
     @property
     def mart_path(self) -> Path:
-        """The published mart: replaced atomically, opened read-only by readers."""
-        return self.data_dir / "mart.duckdb"
+        """The published mart (catalog ``support_kpi``, schema ``mart``): replaced atomically,
+        opened read-only by readers."""
+        return self.data_dir / MART_FILE_NAME
 
     @property
     def lock_path(self) -> Path:

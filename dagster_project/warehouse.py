@@ -4,7 +4,7 @@ DuckDB allows one read-write process or many read-only ones. Every step that wri
 warehouse (a raw load, ``dbt build``, publishing) holds an exclusive ``flock`` on
 ``<data-dir>/warehouse.lock`` for its duration, so a schedule, a sensor-triggered run and a
 manual materialisation from the UI queue behind each other instead of failing on DuckDB's lock.
-Readers never open the warehouse: BI tools read the published ``mart.duckdb``.
+Readers never open the warehouse: BI tools read the published ``support_kpi.duckdb``.
 
 A whole ``support-kpi run`` additionally holds ``<data-dir>/run.lock`` (``run_lock``), taken
 without waiting: a second run on the same data folder refuses at once instead of queueing.

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from dagster_project.publish import open_mart
+from dagster_project.settings import MART_FILE_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,6 +26,7 @@ GOLDEN_TELEPHONY_LANDING = FIXTURES / "golden_telephony" / "landing"
 ASTERISK_LANDING = FIXTURES / "asterisk" / "landing"
 GOLDEN_SURVEYS_LANDING = FIXTURES / "golden_surveys" / "landing"
 GOLDEN_CUSTOMERS_LANDING = FIXTURES / "golden_customers" / "landing"
+GOLDEN_CUSTOMERS_DATES_LANDING = FIXTURES / "golden_customers_dates" / "landing"
 GOLDEN_WEB_LANDING = FIXTURES / "golden_web" / "landing"
 
 
@@ -37,7 +39,7 @@ class CliRun:
 
     @property
     def mart_path(self) -> Path:
-        return self.data_dir / "mart.duckdb"
+        return self.data_dir / MART_FILE_NAME
 
 
 def support_kpi(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
@@ -98,6 +100,12 @@ def golden_customers_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     con = open_mart(_published(GOLDEN_CUSTOMERS_LANDING, tmp_path_factory, "golden-customers").mart_path)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def golden_customers_dates_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """The run of the dates-only CRM export with customers on month boundaries."""
+    return _published(GOLDEN_CUSTOMERS_DATES_LANDING, tmp_path_factory, "golden-customers-dates")
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,7 @@ from dagster_project.contract import ENTITIES
 from dagster_project.faults import FAULT_ENV, MARKER, check_requested, pause_point, requested
 from dagster_project.loading.schema import LEDGER_TABLE, QUARANTINE_TABLE
 from dagster_project.publish import open_mart, stale_temp_files, write_atomic
-from dagster_project.settings import Settings
+from dagster_project.settings import MART_FILE_NAME, Settings
 from dagster_project.state import Freshness, check_freshness
 from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS, RUN_LOCK_NAME, RunInProgressError, connect, run_lock
 from tests.conftest import GOLDEN_LANDING, REPO
@@ -343,12 +343,12 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultChain]:
     assert reference.process.poll() is None, "the reference run ended before the second one was refused"
     _complete(reference)
     reference_reports = len(list((reference_dir / "reports").glob("run-*.json")))
-    reference_digest = mart_checksum(reference_dir / "mart.duckdb").digest
+    reference_digest = mart_checksum(reference_dir / MART_FILE_NAME).digest
 
     # The chained data folder: first publish without the held-back files.
     data_dir = root / "data"
     landing = _copy_landing(root / "landing", HELD_BACK_LOAD + HELD_BACK_DBT)
-    mart = data_dir / "mart.duckdb"
+    mart = data_dir / MART_FILE_NAME
     initial_run = _complete(_start("initial", landing, data_dir, logs))
     full_run_seconds = time.monotonic() - initial_run.started
     initial = mart_checksum(mart).digest
@@ -479,8 +479,8 @@ def test_resumed_runs_publish_the_reference_mart(chain: FaultChain) -> None:
     assert "run needed: raw data loaded since the last publish" in chain.outputs["final"]
     assert chain.digests["final"] == chain.reference_digest
     assert "nothing to do" in chain.outputs["noop"]
-    assert stale_temp_files(chain.data_dir / "mart.duckdb") == []
-    assert not (chain.data_dir / "mart.duckdb.wal").exists()
+    assert stale_temp_files(chain.data_dir / MART_FILE_NAME) == []
+    assert not (chain.data_dir / f"{MART_FILE_NAME}.wal").exists()
     state = json.loads((chain.data_dir / "published_state.json").read_text())
     assert set(state) >= {"project_fingerprint", "ledger_generation", "published_at"}
 

@@ -11,6 +11,7 @@ import pytest
 
 from dagster_project.contract import ENTITIES
 from dagster_project.loading import ensure_raw_schema
+from dagster_project.settings import MART_FILE_NAME
 
 SCORECARD = dg.AssetKey(["mart", "kpi_scorecard_monthly"])
 PUBLISHED = dg.AssetKey(["published", "mart"])
@@ -86,7 +87,7 @@ def test_failed_scorecard_gate_blocks_publishing(publish_and_gate: dg.JobDefinit
     publish_events = [e.event_type_value for e in result.all_events if e.step_key == "published__mart"]
     assert "STEP_START" not in publish_events
     assert result.get_asset_materialization_events() == []
-    assert not (data_dir / "mart.duckdb").exists()
+    assert not (data_dir / MART_FILE_NAME).exists()
 
 
 def test_warning_gate_does_not_block(publish_and_gate: dg.JobDefinition, tmp_path: Path) -> None:
@@ -99,4 +100,4 @@ def test_warning_gate_does_not_block(publish_and_gate: dg.JobDefinition, tmp_pat
     assert result.success
     publish_events = [e.event_type_value for e in result.all_events if e.step_key == "published__mart"]
     assert "STEP_SUCCESS" in publish_events
-    assert (data_dir / "mart.duckdb").exists()
+    assert (data_dir / MART_FILE_NAME).exists()

@@ -4,7 +4,9 @@ The landing folder `tests/fixtures/golden_customers/landing/` is written by
 `tests/fixtures/golden_customers/generate_landing.py` (its docstring is the customer ledger).
 Reporting currency EUR, reporting time zone UTC. Nothing below is read back from the pipeline.
 
-Customer stock (active at a month start = created_at <= t and churned_at null or > t)
+Customer stock (half-open: active at a month start t = created_at < t and churned_at null or >= t;
+no customer of this fixture is created or churned exactly at a month start, see
+test_golden_customers_dates.py for those)
 -------------------------------------------------------------------------------------
 month     S    N   L   E    notes
 2023-12   0  200   0  200   C001-C200 created Dec 15

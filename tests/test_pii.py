@@ -23,6 +23,7 @@ from dagster_project.contract import ENTITIES
 from dagster_project.loading.files import entity_folder, file_format
 from dagster_project.loading.sql import ident, literal
 from dagster_project.publish import open_mart
+from dagster_project.settings import MART_FILE_NAME
 from tests.conftest import GOLDEN_LANDING, REPO, CliRun, run_pipeline
 
 # Free text shorter than this may legitimately equal a label ("Refund", "Thanks"): not compared.
@@ -203,7 +204,7 @@ def test_credentials_appear_in_no_output_log_or_report(tmp_path: Path, monkeypat
     dbt_files = [path for folder in ("target", "logs") for path in _files_under(REPO / "dbt_project" / folder, started)]
     # The scan is not vacuous: the run wrote its logs, report, warehouse, mart, dbt and Dagster files.
     names = {path.relative_to(run.data_dir).parts[0] for path in written}
-    assert {"logs", "reports", "mart.duckdb", "warehouse.duckdb"} <= names, sorted(names)
+    assert {"logs", "reports", MART_FILE_NAME, "warehouse.duckdb"} <= names, sorted(names)
     assert any(path.name == "dbt-build.log" for path in written)
     assert any(path.suffix == ".db" for path in dagster_files), dagster_files
     assert any(path.name == "dbt.log" for path in dbt_files)

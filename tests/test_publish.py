@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from dagster_project.publish import open_mart, publish_mart
+from dagster_project.settings import LEGACY_MART_FILE_NAME, MART_FILE_NAME
 
 
 def _warehouse(path: Path, version: int, with_mart: bool = True) -> None:
@@ -26,7 +27,7 @@ def _warehouse(path: Path, version: int, with_mart: bool = True) -> None:
 
 
 def test_publish_copies_only_the_mart_schema(tmp_path: Path) -> None:
-    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / "mart.duckdb"
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
     _warehouse(warehouse, 1)
     result = publish_mart(warehouse, mart, run_id="r1")
     assert result.table_rows == {"kpi_scorecard_monthly": 1}
@@ -35,12 +36,12 @@ def test_publish_copies_only_the_mart_schema(tmp_path: Path) -> None:
     assert schemas == {"mart"}
     assert con.execute("select run_id from mart._publication").fetchone()[0] == "r1"
     con.close()
-    assert not list(tmp_path.glob(".mart.duckdb*")), "temporary files left behind"
-    assert not (tmp_path / "mart.duckdb.wal").exists()
+    assert not list(tmp_path.glob(f".{MART_FILE_NAME}*")), "temporary files left behind"
+    assert not (tmp_path / f"{MART_FILE_NAME}.wal").exists()
 
 
 def test_reader_keeps_old_version_until_it_reopens(tmp_path: Path) -> None:
-    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / "mart.duckdb"
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
     _warehouse(warehouse, 1)
     publish_mart(warehouse, mart)
     reader = open_mart(mart)
@@ -56,7 +57,7 @@ def test_reader_keeps_old_version_until_it_reopens(tmp_path: Path) -> None:
 
 
 def test_failed_publish_leaves_previous_mart(tmp_path: Path) -> None:
-    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / "mart.duckdb"
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
     _warehouse(warehouse, 1)
     publish_mart(warehouse, mart)
     before = mart.read_bytes()
@@ -64,19 +65,78 @@ def test_failed_publish_leaves_previous_mart(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="no tables to publish"):
         publish_mart(warehouse, mart)
     assert mart.read_bytes() == before
-    assert not list(tmp_path.glob(".mart.duckdb*"))
+    assert not list(tmp_path.glob(f".{MART_FILE_NAME}*"))
 
 
 def test_publish_removes_killed_publishes_temp_files_and_skips_dbt_leftovers(tmp_path: Path) -> None:
-    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / "mart.duckdb"
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
     _warehouse(warehouse, 1)
     con = duckdb.connect(str(warehouse))
     # dbt-duckdb killed between its commit and dropping the backup of the previous table
     con.execute("create table mart.kpi_scorecard_monthly__dbt_backup as select 1 as x")
     con.close()
     # a publish killed (SIGKILL) after writing its temporary file, by another process id
-    (tmp_path / ".mart.duckdb.99999.tmp").write_bytes(b"half a mart")
-    (tmp_path / ".mart.duckdb.99999.tmp.wal").write_bytes(b"wal")
+    (tmp_path / f".{MART_FILE_NAME}.99999.tmp").write_bytes(b"half a mart")
+    (tmp_path / f".{MART_FILE_NAME}.99999.tmp.wal").write_bytes(b"wal")
     result = publish_mart(warehouse, mart)
     assert result.table_rows == {"kpi_scorecard_monthly": 1}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "warehouse.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MART_FILE_NAME, "warehouse.duckdb"]
+
+
+def test_published_file_opens_directly_with_schema_mart(tmp_path: Path) -> None:
+    """Issue 12: a file named mart.duckdb holding schema mart made `mart.<table>` ambiguous
+    ("Ambiguous reference to catalog or schema"). The published file's catalog is support_kpi."""
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
+    _warehouse(warehouse, 1)
+    publish_mart(warehouse, mart)
+    con = duckdb.connect(str(mart), read_only=True)
+    try:
+        assert con.execute("select current_database(), value from mart.kpi_scorecard_monthly").fetchall() == [
+            ("support_kpi", 1.0)
+        ]
+    finally:
+        con.close()
+
+
+def test_the_old_name_was_ambiguous(tmp_path: Path) -> None:
+    """What the rename fixes, shown on the old name (so this test fails if DuckDB ever resolves it)."""
+    warehouse, old = tmp_path / "warehouse.duckdb", tmp_path / LEGACY_MART_FILE_NAME
+    _warehouse(warehouse, 1)
+    publish_mart(warehouse, old)
+    con = duckdb.connect(str(old), read_only=True)
+    try:
+        with pytest.raises(duckdb.BinderException, match="Ambiguous reference to catalog or schema"):
+            con.execute("select * from mart.kpi_scorecard_monthly")
+    finally:
+        con.close()
+
+
+def test_publish_removes_the_mart_an_older_version_left(tmp_path: Path) -> None:
+    """An old `mart.duckdb` (a mart this pipeline published: it has mart._publication) and its
+    killed publish's temporary files go once the new file is in place; a reader that still holds
+    the old file open keeps reading it."""
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
+    legacy = tmp_path / LEGACY_MART_FILE_NAME
+    _warehouse(warehouse, 1)
+    publish_mart(warehouse, legacy)  # what an older version left behind
+    (tmp_path / f".{LEGACY_MART_FILE_NAME}.4242.tmp").write_bytes(b"half an old mart")
+    reader = open_mart(legacy)
+    _warehouse(warehouse, 2)
+    result = publish_mart(warehouse, mart)
+    removed = sorted(p.name for p in result.removed_legacy)
+    assert removed == [f".{LEGACY_MART_FILE_NAME}.4242.tmp", LEGACY_MART_FILE_NAME]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MART_FILE_NAME, "warehouse.duckdb"]
+    assert reader.execute("select value from mart.kpi_scorecard_monthly").fetchone()[0] == 1
+    reader.close()
+
+
+def test_publish_keeps_a_mart_duckdb_it_did_not_publish(tmp_path: Path) -> None:
+    """A `mart.duckdb` without mart._publication (someone's own file) is not ours to delete."""
+    warehouse, mart = tmp_path / "warehouse.duckdb", tmp_path / MART_FILE_NAME
+    other = tmp_path / LEGACY_MART_FILE_NAME
+    con = duckdb.connect(str(other))
+    con.execute("create table notes as select 'mine' as note")
+    con.close()
+    _warehouse(warehouse, 1)
+    assert publish_mart(warehouse, mart).removed_legacy == ()
+    assert other.exists()

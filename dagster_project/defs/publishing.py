@@ -17,7 +17,8 @@ PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
     group_name="publish",
     kinds={"duckdb"},
     description=(
-        "`<data-dir>/mart.duckdb`: a copy of the warehouse's `mart` schema, switched in atomically. "
+        "`<data-dir>/support_kpi.duckdb`: a copy of the warehouse's `mart` schema (catalog "
+        "`support_kpi`, schema `mart`), switched in atomically. "
         "Runs only when the dbt build (models and error-severity tests) succeeded."
     ),
 )
@@ -27,6 +28,8 @@ def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings
         result = publish_mart(settings.warehouse_path, settings.mart_path, run_id=context.run_id)
         record_published_state(settings)
     context.log.info(f"published {len(result.table_rows)} tables to {result.mart_path}")
+    for path in result.removed_legacy:
+        context.log.info(f"removed {path}, left by an older version (the mart is now {result.mart_path.name})")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(result.mart_path)),

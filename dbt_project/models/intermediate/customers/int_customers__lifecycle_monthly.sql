@@ -6,10 +6,12 @@
 --   customers_new          N = created_at in m
 --   customers_new_referral N acquired via referral or affiliate
 --   customers_lost         L = churned_at in m among S (active at the start of m)
+--   customers_new_churned  C = created_at and churned_at both in m (new, never in S or E)
 --   loyalty_members_end    loyalty members among E (current flag: the crm keeps no history)
 --   training_customers_end customers in E with a training or webinar activity in m
 -- S and E are running sums of +1 at active_from_month / -1 at active_until_month (one pass, no
--- customer x month join).
+-- customer x month join). Half-open spans (int_customers__spans) make E(m) = S(m+1) and
+-- E = S + N - L - C hold exactly in every month and group (tests/customers/ checks both).
 with
 
 months as (
@@ -166,7 +168,8 @@ new_customers as (
         region,
         created_month as month,
         count(*) as customers_new,
-        count(*) filter (where is_referral) as customers_new_referral
+        count(*) filter (where is_referral) as customers_new_referral,
+        count(*) filter (where churned_month = created_month) as customers_new_churned
     from spans
     group by all
 
@@ -174,8 +177,8 @@ new_customers as (
 
 lost_customers as (
 
-    -- churned in m (churned_month) and active at the start of m (a churn stamped exactly at the
-    -- start of m means the customer was no longer active then: active_until_month = m)
+    -- churned in m (churned_month) and active at the start of m, i.e. created before m (a churn
+    -- stamped exactly at 00:00 on the 1st of m is still active at that start: lost in m)
     select
         segment,
         industry,
@@ -186,7 +189,6 @@ lost_customers as (
     where
         churned_month is not null
         and active_from_month <= churned_month
-        and active_until_month > churned_month
     group by all
 
 ),
@@ -224,6 +226,7 @@ lifecycle as (
         coalesce(new_customers.customers_new, 0) as customers_new,
         coalesce(new_customers.customers_new_referral, 0) as customers_new_referral,
         coalesce(lost_customers.customers_lost, 0) as customers_lost,
+        coalesce(new_customers.customers_new_churned, 0) as customers_new_churned,
         next_month.loyalty_members_active as loyalty_members_end,
         coalesce(training_customers.training_customers_end, 0) as training_customers_end
     from months
@@ -265,6 +268,7 @@ select
     cast(customers_new as bigint) as customers_new,
     cast(customers_new_referral as bigint) as customers_new_referral,
     cast(customers_lost as bigint) as customers_lost,
+    cast(customers_new_churned as bigint) as customers_new_churned,
     cast(loyalty_members_end as bigint) as loyalty_members_end,
     cast(training_customers_end as bigint) as training_customers_end
 from lifecycle

@@ -1,6 +1,8 @@
 -- Customer lifecycle per month x segment (months of the crm data, every segment in every month;
 -- a customer without a segment is in segment 'unknown'). Additive counts beside the ratios, so
--- summing the counts over segments gives the company-wide scorecard figures.
+-- summing the counts over segments gives the company-wide scorecard figures. customers_new_churned
+-- (C, created and churned in the month) closes the flow: E = S + N - L - C, and E(m) = S(m+1)
+-- (data tests in tests/customers/).
 with
 
 lifecycle_by_group as (
@@ -13,6 +15,7 @@ lifecycle_by_group as (
         customers_new,
         customers_new_referral,
         customers_lost,
+        customers_new_churned,
         loyalty_members_end,
         training_customers_end
     from {{ ref('int_customers__lifecycle_monthly') }}
@@ -29,6 +32,7 @@ lifecycle as (
         sum(customers_new) as customers_new,
         sum(customers_new_referral) as customers_new_referral,
         sum(customers_lost) as customers_lost,
+        sum(customers_new_churned) as customers_new_churned,
         sum(loyalty_members_end) as loyalty_members_end,
         sum(training_customers_end) as training_customers_end
     from lifecycle_by_group
@@ -44,6 +48,7 @@ select
     cast(customers_new as bigint) as customers_new,
     cast(customers_new_referral as bigint) as customers_new_referral,
     cast(customers_lost as bigint) as customers_lost,
+    cast(customers_new_churned as bigint) as customers_new_churned,
     cast(loyalty_members_end as bigint) as loyalty_members_end,
     cast(training_customers_end as bigint) as training_customers_end,
     cast(case

@@ -18,7 +18,9 @@ lifecycle as (
         region,
         customers_start,
         customers_end,
-        customers_lost
+        customers_new,
+        customers_lost,
+        customers_new_churned
     from {{ ref('int_customers__lifecycle_monthly') }}
 
 ),
@@ -100,7 +102,9 @@ joined as (
         lifecycle.region,
         lifecycle.customers_start,
         lifecycle.customers_end,
+        lifecycle.customers_new,
         lifecycle.customers_lost,
+        lifecycle.customers_new_churned,
         coalesce(tickets_by_group.tickets_created, 0) as tickets_created,
         coalesce(surveys_by_group.nps_responses, 0) as nps_responses,
         coalesce(surveys_by_group.nps_promoters, 0) as nps_promoters,
@@ -130,7 +134,9 @@ select
     region,
     customers_start,
     customers_end,
+    customers_new,
     customers_lost,
+    customers_new_churned,
     cast(tickets_created as bigint) as tickets_created,
     cast(nps_responses as bigint) as nps_responses,
     cast(nps_promoters as bigint) as nps_promoters,
