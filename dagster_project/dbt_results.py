@@ -40,19 +40,29 @@ def summarize(run_results: Mapping[str, Any]) -> DbtSummary:
     )
 
 
-def failed_nodes(run_results: Mapping[str, Any]) -> list[str]:
-    """``test not_null_fct_tickets_ticket_id failed: Got 3 results`` for every failed node."""
-    failures = []
+def _nodes_with_status(run_results: Mapping[str, Any], statuses: set[str]) -> list[str]:
+    nodes = []
     for result in run_results.get("results", []):
-        if result.get("status") in _FAILED:
+        if result.get("status") in statuses:
             parts = str(result.get("unique_id", "")).split(".")
             kind = parts[0]
             # test.<package>.<name>.<hash>; unit_test.<package>.<model>.<test>; model.<package>.<name>
             name = parts[2] if kind == "test" and len(parts) > 2 else ".".join(parts[2:])
             message = (result.get("message") or "").strip().splitlines()
             detail = f": {message[0]}" if message else ""
-            failures.append(f"{kind} {name} {result.get('status')}{detail}")
-    return failures
+            nodes.append(f"{kind} {name} {result.get('status')}{detail}")
+    return nodes
+
+
+def failed_nodes(run_results: Mapping[str, Any]) -> list[str]:
+    """``test not_null_fct_tickets_ticket_id failed: Got 3 results`` for every failed node."""
+    return _nodes_with_status(run_results, _FAILED)
+
+
+def warned_nodes(run_results: Mapping[str, Any]) -> list[str]:
+    """``test assert_tickets_status_from_record warn: Got 2 results, ...`` for every warn-severity
+    test that found rows: counted data quirks the mart is published with (run report, console)."""
+    return _nodes_with_status(run_results, {"warn"})
 
 
 _NODE_DONE = re.compile(r"^(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)\b")

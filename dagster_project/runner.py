@@ -11,7 +11,7 @@ from typing import Any
 
 import dagster as dg
 
-from dagster_project.dbt_results import failed_nodes, summarize
+from dagster_project.dbt_results import failed_nodes, summarize, warned_nodes
 from dagster_project.settings import Settings
 from dagster_project.state import check_freshness
 
@@ -99,6 +99,12 @@ def _print_failed_gates(console: Any, gates: dict[str, dict[str, Any]]) -> None:
             console.print(f"[{color}]    {escape(json.dumps(row, default=str))}[/{color}]", soft_wrap=True)
         if gate.get("docs_path"):
             console.print(f"    data docs: {escape(str(gate['docs_path']))}", soft_wrap=True)
+
+
+def escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _root_message(error: Any) -> str:
@@ -235,7 +241,10 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
             "tests_warned": summary.tests_warned,
             "unit_tests": summary.unit_tests,
             "failed": failed_nodes(run_results),
+            "warned": warned_nodes(run_results),
         }
+        for warning in dbt_section["warned"]:
+            console.print(f"[yellow]dbt warning: {escape_markup(warning)}[/yellow]", soft_wrap=True)
     published = result.success
     report.update(
         status="success" if published else "failure",

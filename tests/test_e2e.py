@@ -83,27 +83,30 @@ def test_failing_dbt_test_blocks_publishing_and_keeps_previous_mart(demo_run: Cl
     published_before = reader.execute("select count(*) from mart.fct_tickets").fetchone()[0]
     before = copy.mart_path.read_bytes()
 
-    # An event dated before its ticket was created: passes the loader, fails an error-severity test.
+    # A status change into a status the contract does not know: passes the loader (new_value is
+    # free text), fails an error-severity test. (An event dated before its ticket's creation was
+    # the example until issue 12; it is now a warning, see test_zendesk_boundaries.)
     ticket_id, created_at = reader.execute(
         "select ticket_id, created_at from mart.fct_tickets order by ticket_id limit 1"
     ).fetchone()
-    bad = copy.landing / "helpdesk" / "ticket_events" / "zz-bad-clock.csv"
+    bad = copy.landing / "helpdesk" / "ticket_events" / "zz-bad-status.csv"
     with bad.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["event_id", "ticket_id", "occurred_at", "event_type", "actor_type"])
+        writer.writerow(["event_id", "ticket_id", "occurred_at", "event_type", "actor_type", "new_value"])
         writer.writerow(
             [
-                "bad-clock-1",
+                "bad-status-1",
                 ticket_id,
-                f"{created_at.year - 1}-01-01T00:00:00Z",
-                "internal_note",
+                f"{created_at:%Y-%m-%dT%H:%M:%S}Z",
+                "status_changed",
                 "agent",
+                "archived",
             ]
         )
 
     failed = run_pipeline(copy.landing, copy.data_dir)
     assert failed.returncode != 0
-    assert "assert_ticket_events_not_before_ticket_creation" in failed.output
+    assert "accepted_values_int_ticket_status_changes_new_status" in failed.output
     assert "nothing was published" in failed.output
     assert copy.mart_path.read_bytes() == before
     # The reader still works on the version it opened.
@@ -111,7 +114,7 @@ def test_failing_dbt_test_blocks_publishing_and_keeps_previous_mart(demo_run: Cl
     reader.close()
     report = _report(failed)
     assert report["published"] is False
-    assert any("assert_ticket_events_not_before_ticket_creation" in f for f in report["dbt"]["failed"])
+    assert any("accepted_values_int_ticket_status_changes_new_status" in f for f in report["dbt"]["failed"])
 
 
 def test_missing_required_column_fails_the_run_naming_file_and_column(demo_run: CliRun, tmp_path: Path) -> None:

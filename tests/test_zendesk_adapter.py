@@ -377,6 +377,65 @@ def test_incremental_ticket_events(tmp_path: Path) -> None:
     }
 
 
+# A ticket moved to the trash and restored: the Ticket Audits API writes the deletion and the
+# restore as ordinary status Change events with the value `deleted` (the API's ticket status
+# `deleted`, see justeat/ZendeskApiClient PR #135 "Adds deleted status to TicketStatus enum";
+# docs/zendesk.md). Neither is a status change of the ticket (issue 12 item 6).
+TRASHED_AND_RESTORED: dict[str, Any] = {
+    "audits": [
+        {"id": 3001, "ticket_id": 300, "created_at": "2025-10-06T09:00:00Z", "author_id": CUSTOMER,
+         "events": [{"id": 4001, "type": "Comment", "author_id": CUSTOMER, "body": "Help", "public": True},
+                    {"id": 4002, "type": "Create", "field_name": "status", "value": "new"}]},
+        {"id": 3002, "ticket_id": 300, "created_at": "2025-10-06T09:30:00Z", "author_id": AGENT,
+         "events": [{"id": 4011, "type": "Change", "field_name": "status", "value": "open",
+                     "previous_value": "new"}]},
+        {"id": 3003, "ticket_id": 300, "created_at": "2025-10-07T12:00:00Z", "author_id": AGENT,
+         "events": [{"id": 4021, "type": "Change", "field_name": "status", "value": "deleted",
+                     "previous_value": "open"}]},
+        {"id": 3004, "ticket_id": 300, "created_at": "2025-10-09T08:00:00Z", "author_id": AGENT,
+         "events": [{"id": 4031, "type": "Change", "field_name": "status", "value": "open",
+                     "previous_value": "deleted"}]},
+    ],
+    "next_page": None,
+    "previous_page": None,
+    "count": 4,
+}  # fmt: skip
+
+
+def test_trash_and_restore_is_no_status_change(tmp_path: Path) -> None:
+    """open -> deleted gives no row (before the fix: open -> closed, a resolution); deleted -> open
+    gives a row without old_value, so staging takes the status before the deletion (open) as the
+    previous status: open -> open, neither a reopen nor a change of spell."""
+    folder = tmp_path / "zendesk"
+    _write(folder, "users-00000001.json", _users((AGENT, "agent"), (CUSTOMER, "end-user")))
+    path = _write(folder, "audits-00000001.json", TRASHED_AND_RESTORED)
+    assert _events(path) == [
+        ("zd:300:created", "2025-10-06T09:00:00Z", "created", "customer", "501", None, None, None),
+        ("zd:4011", "2025-10-06T09:30:00Z", "status_changed", "agent", "900", "new", "open", None),
+        ("zd:4031", "2025-10-09T08:00:00Z", "status_changed", "agent", "900", None, "open", None),
+    ]
+    stats = read_zendesk(path, "ticket_events", SETTINGS).stats
+    assert stats["status_changes_to_deleted_skipped"] == 1
+    assert stats["status_restores_from_deleted"] == 1
+    # the same in the Incremental Ticket Event Export shape (status as its own key)
+    body = {
+        "ticket_events": [
+            {"id": audit["id"], "ticket_id": 300, "created_at": audit["created_at"], "timestamp": 0,
+             "updater_id": audit["author_id"], "event_type": "Audit", "via": "Web form",
+             "child_events": [
+                 {"id": child["id"], "event_type": child["type"], **(
+                     {"author_id": child["author_id"], "public": True} if child["type"] == "Comment"
+                     else {"status": child["value"], "previous_value": child.get("previous_value")})}
+                 for child in audit["events"]
+             ]}
+            for audit in TRASHED_AND_RESTORED["audits"]
+        ],
+        "end_of_stream": True,
+    }  # fmt: skip
+    path = _write(tmp_path / "zendesk", "ticket_events-00000001.json", body)
+    assert _events(path) == _events(folder / "audits-00000001.json")
+
+
 def test_the_same_audit_in_both_shapes_gives_the_same_ids(tmp_path: Path) -> None:
     folder = tmp_path / "zendesk"
     _write(folder, "users.json", _users((AGENT, "agent")))

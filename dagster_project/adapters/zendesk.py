@@ -192,16 +192,35 @@ class _Mapper:
         event_type = "customer_reply" if actor[0] == "customer" else "agent_reply"
         return self._event(event_id, audit, event_type, actor, is_public="true")
 
+    def _status(
+        self, audit: Audit, child: Child, event_id: str, create: bool, actor: tuple[str, str | None]
+    ) -> Row | None:
+        """A status change; moving a ticket to the trash (and restoring it) is no status change.
+
+        Into `deleted`: no row. Out of `deleted` (a restore): a row without old_value, so the
+        ticket returns to the status it had before the deletion (staging's previous status is then
+        the previous change's new status, and a restore to that status changes nothing).
+        """
+        raw_new = (text_value(child.value) or "").lower()
+        raw_old = (text_value(child.previous) or "").lower()
+        if raw_new == "deleted":
+            self.stats["status_changes_to_deleted_skipped"] += 1
+            return None
+        new = status_value(child.value)
+        if new is None or (create and new == "new"):
+            return None
+        if raw_old == "deleted":
+            self.stats["status_restores_from_deleted"] += 1
+            return self._event(event_id, audit, "status_changed", actor, None, new)
+        return self._event(
+            event_id, audit, "status_changed", actor, "new" if create else status_value(child.previous), new
+        )
+
     def _field(self, audit: Audit, child: Child, event_id: str, create: bool) -> Row | None:
         actor = self._actor(audit.author)
         name = child.field
         if name == "status":
-            new = status_value(child.value)
-            if new is None or (create and new == "new"):
-                return None
-            return self._event(
-                event_id, audit, "status_changed", actor, "new" if create else status_value(child.previous), new
-            )
+            return self._status(audit, child, event_id, create, actor)
         if name == "assignee_id":
             new_id = id_text(child.value)
             if create and new_id is None:

@@ -1,5 +1,6 @@
 -- One row per ticket: first assignment (earliest 'assigned' event with a new assignee) and
--- the number of distinct agents the ticket was ever assigned to.
+-- the number of distinct agents the ticket was ever assigned to. An assignment stamped before
+-- the ticket's created_at takes effect at created_at (first assignment time 0, never negative).
 with
 
 tickets as (
@@ -33,13 +34,25 @@ per_ticket as (
     from assignments
     group by ticket_id
 
+),
+
+-- greatest() skips nulls in DuckDB: clamp only tickets that were assigned
+clamped as (
+
+    select
+        per_ticket.ticket_id,
+        greatest(per_ticket.first_assigned_at, tickets.created_at) as first_assigned_at
+    from per_ticket
+    inner join tickets on per_ticket.ticket_id = tickets.ticket_id
+
 )
 
 select
     tickets.ticket_id,
-    per_ticket.first_assigned_at,
+    clamped.first_assigned_at,
     per_ticket.first_assignee_id,
-    epoch(per_ticket.first_assigned_at - tickets.created_at) / 60.0 as first_assignment_minutes,
+    epoch(clamped.first_assigned_at - tickets.created_at) / 60.0 as first_assignment_minutes,
     coalesce(per_ticket.assignee_count, 0) as assignee_count
 from tickets
 left join per_ticket on tickets.ticket_id = per_ticket.ticket_id
+left join clamped on tickets.ticket_id = clamped.ticket_id

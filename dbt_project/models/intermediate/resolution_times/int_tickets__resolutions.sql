@@ -1,5 +1,6 @@
 -- One row per ticket: first and last resolution, resolution and reopen counts, and the
--- calendar durations from creation (first resolution / last = "full" resolution).
+-- calendar durations from creation (first resolution / last = "full" resolution);
+-- status_from_record = the only resolution is the synthetic one from the ticket record.
 with
 
 tickets as (
@@ -17,7 +18,8 @@ status_changes as (
         ticket_id,
         changed_at,
         is_resolution,
-        is_reopen
+        is_reopen,
+        is_from_record
     from {{ ref('int_ticket_status_changes') }}
     where is_resolution or is_reopen
 
@@ -31,7 +33,8 @@ per_ticket as (
         max(changed_at) filter (where is_resolution) as last_resolved_at,
         count(*) filter (where is_resolution) as resolution_count,
         count(*) filter (where is_reopen) as reopen_count,
-        min(changed_at) filter (where is_reopen) as first_reopened_at
+        min(changed_at) filter (where is_reopen) as first_reopened_at,
+        bool_or(is_from_record) as status_from_record
     from status_changes
     group by ticket_id
 
@@ -45,6 +48,7 @@ select
     epoch(per_ticket.last_resolved_at - tickets.created_at) / 60.0 as full_resolution_minutes,
     coalesce(per_ticket.resolution_count, 0) as resolution_count,
     coalesce(per_ticket.reopen_count, 0) as reopen_count,
-    per_ticket.first_reopened_at
+    per_ticket.first_reopened_at,
+    coalesce(per_ticket.status_from_record, false) as status_from_record
 from tickets
 left join per_ticket on tickets.ticket_id = per_ticket.ticket_id

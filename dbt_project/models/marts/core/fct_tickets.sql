@@ -85,6 +85,7 @@ select
     resolutions.full_resolution_minutes,
     business_minutes.first_resolution_business_minutes,
     tickets.status in ('solved', 'closed') as is_solved,
+    resolutions.status_from_record,
     reply_counts.agent_replies_count,
     reply_counts.customer_replies_count,
     reply_counts.agent_replies_total,
