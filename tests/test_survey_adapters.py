@@ -338,9 +338,7 @@ def test_qualtrics_legacy_export(monkeypatch: pytest.MonkeyPatch) -> None:
     assert output.stats["unfinished_responses"] == 1
 
 
-def test_qualtrics_legacy_export_loads_and_names_missing_column(
-    tmp_path: Path, con: duckdb.DuckDBPyConnection
-) -> None:
+def test_qualtrics_legacy_export_loads_and_names_missing_column(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> None:
     landing = _landing_with(tmp_path, "qualtrics", "legacy.csv", LEGACY_QUALTRICS.read_text(encoding="utf-8"))
     result = load_entity(con, landing, RESPONSES)
     assert (result.rows_read, result.rows_loaded) == (4, 4)
