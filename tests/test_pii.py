@@ -199,6 +199,7 @@ def test_credentials_appear_in_no_output_log_or_report(tmp_path: Path, monkeypat
     secrets_by_name = {name: f"secret-{name[-8:].lower()}-{secrets.token_hex(16)}" for name in CREDENTIAL_VARIABLES}
     for name, value in secrets_by_name.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv(KEY_ENV, raising=False)  # the run generates <data-dir>/pseudonym.key
     # A persistent Dagster instance, so its run and event-log storage is written and scanned too.
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
