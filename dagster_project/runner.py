@@ -108,12 +108,19 @@ def escape_markup(text: str) -> str:
 
 
 def _root_message(error: Any) -> str:
-    """The innermost cause of a step error: the user's exception, not Dagster's wrapper."""
+    """The user's exception of a step error: the outermost error in the cause chain that is not
+    one of Dagster's wrappers (`Dagster...Error`).
+
+    Not the innermost: the loader raises `ContractError("<file>: <adapter> file not loaded: ...")`
+    *from* the adapter's `UnreadableFile`, and only the outer one names the file (issue 12 item 8).
+    """
     if error is None:
         return "failed"
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
-    return error.message.strip()
+    chain = [error]
+    while getattr(chain[-1], "cause", None) is not None:
+        chain.append(chain[-1].cause)
+    user = next((e for e in chain if not (getattr(e, "cls_name", None) or "").startswith("Dagster")), chain[-1])
+    return str(user.message).strip()
 
 
 def _write_report(settings: Settings, report: dict[str, Any]) -> Path:

@@ -65,6 +65,12 @@ class Settings:
         """Copy of the last ``dbt build``'s run_results.json (tests run and failed)."""
         return self.data_dir / "last_dbt_run_results.json"
 
+    @property
+    def pseudonym_key_path(self) -> Path:
+        """Key of the mart's keyed pseudonyms when env SUPPORT_KPI_PSEUDONYM_KEY is unset (created
+        0600 by the dbt plugin next to the warehouse; dagster_project/pseudonym.py)."""
+        return self.data_dir / "pseudonym.key"
+
     def export(self) -> None:
         """Put the paths in the environment, where dbt and the Dagster resources read them."""
         os.environ[LANDING_ENV] = str(self.landing_dir)

@@ -51,9 +51,13 @@ Feb: T6 K3 (Feb 1 00:00:00), T7 K1 + C11-C14.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+from pathlib import Path
 
 import pytest
 
+from dagster_project.pseudonym import resolve_key
 from tests.golden import Kpi, assert_scorecard, case_id, scorecard_months, unchecked
 
 DEC = dt.date(2025, 12, 1)
@@ -213,9 +217,16 @@ def test_fct_calls_flags_and_pii(golden_telephony_mart) -> None:
         ).fetchall()
     }
     assert "caller_number" not in columns
-    # sha256 of the digits only: "+46 70-123 45 67" (C01) and "+46 70 123 45 67" (C03) are the same caller.
-    hashes = dict(golden_telephony_mart.execute("select call_id, caller_number_sha256 from mart.fct_calls").fetchall())
-    assert hashes["C01"] == hashes["C03"] == "a7274f98c43038d9c630738ac54c4cd06495600f29d7904131a2474a91d3d042"
+    # HMAC-SHA-256 of the digits only, under the run's pseudonym key (generated into the data dir,
+    # next to the mart): "+46 70-123 45 67" (C01) and "+46 70 123 45 67" (C03) are the same caller.
+    hashes = dict(golden_telephony_mart.execute("select call_id, caller_number_hmac from mart.fct_calls").fetchall())
+    [(mart_file,)] = golden_telephony_mart.execute(
+        "select path from duckdb_databases() where database_name = 'published'"
+    ).fetchall()
+    key = resolve_key(Path(mart_file).parent)
+    expected = hmac.new(key, b"46701234567", hashlib.sha256).hexdigest()
+    assert hashes["C01"] == hashes["C03"] == expected
+    assert expected != hashlib.sha256(b"46701234567").hexdigest()  # no longer the plain, reversible hash
     assert hashes["C04"] is None
 
 

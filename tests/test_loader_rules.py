@@ -10,7 +10,12 @@ import pytest
 
 from dagster_project.contract import Entity, InScale, KnownCurrency, get_entity
 from dagster_project.loading import load_entity
-from dagster_project.loading.currencies import REPORTING_CURRENCY_ENV, known_currencies, seeded_currencies
+from dagster_project.loading.currencies import (
+    REPORTING_CURRENCY_ENV,
+    known_currencies,
+    seeded_currencies,
+    unknown_currency_note,
+)
 
 SURVEY_RESPONSES = get_entity("survey", "survey_responses")
 ORDERS = get_entity("crm", "orders")
@@ -173,10 +178,22 @@ def test_reporting_currency_comes_from_the_environment(
     monkeypatch.setenv(REPORTING_CURRENCY_ENV, " xts ")
     drop(landing, ORDERS, ORDERS_CSV)
     load_entity(con, landing, ORDERS)
-    assert loaded_keys(con, ORDERS) == ["o1", "o2", "o3", "o4", "o5"]
-    [(line, _, rule, reason)] = quarantined(con, ORDERS)
-    assert (line, rule) == (7, "unknown_currency")
-    assert "not the reporting currency XTS" in reason
+    # XTS has no rate in the seed, so no cross rate reaches it: EUR, USD and GBP amounts cannot be
+    # reported in XTS (before issue 12 they loaded and were converted with the EUR rates as if
+    # they were XTS rates). Only o3 (no currency = XTS) and o4 (XTS) load; lines 2, 3, 6, 7
+    # are quarantined, each naming file, line, column and rule.
+    assert loaded_keys(con, ORDERS) == ["o3", "o4"]
+    rows = quarantined(con, ORDERS)
+    assert [(line, column, rule) for line, column, rule, _ in rows] == [
+        (2, "currency", "unknown_currency"),
+        (3, "currency", "unknown_currency"),
+        (6, "currency", "unknown_currency"),
+        (7, "currency", "unknown_currency"),
+    ]
+    assert rows[0][3] == (
+        "crm/orders/a.csv line 2, column currency: unknown currency 'EUR' "
+        "(the reporting currency XTS has no rate in exchange_rates.csv, so no other currency converts to it)"
+    )
 
 
 def test_discounts_and_operating_costs_check_currency(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
@@ -205,7 +222,8 @@ def test_discounts_and_operating_costs_check_currency(con: duckdb.DuckDBPyConnec
 def test_known_currencies_read_the_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seed = tmp_path / "rates.csv"
     seed.write_text(
-        "currency,rate_to_reporting,valid_from\n usd ,0.9,2024-01-01\nUSD,0.95,2025-01-01\nEUR,1,2020-01-01\n"
+        "currency,base_currency,rate_to_base,valid_from\n"
+        " usd ,EUR,0.9,2024-01-01\nUSD,EUR,0.95,2025-01-01\nEUR,EUR,1,2020-01-01\n"
     )
     assert seeded_currencies(seed) == ("EUR", "USD")
     monkeypatch.setenv(REPORTING_CURRENCY_ENV, "usd")
@@ -213,6 +231,13 @@ def test_known_currencies_read_the_seed(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.delenv(REPORTING_CURRENCY_ENV)
     assert known_currencies(seed) == ("EUR", "USD")
     assert known_currencies(tmp_path / "missing.csv") == ("EUR",)
+    # A reporting currency without a rate: no cross rate reaches it, only its own amounts load.
+    monkeypatch.setenv(REPORTING_CURRENCY_ENV, "JPY")
+    assert known_currencies(seed) == ("JPY",)
+    assert unknown_currency_note(seed) == (
+        "(the reporting currency JPY has no rate in rates.csv, so no other currency converts to it)"
+    )
+    monkeypatch.delenv(REPORTING_CURRENCY_ENV)
     assert {"EUR", "USD", "GBP", "SEK"} <= set(seeded_currencies())  # the repository's seed
 
 

@@ -5,12 +5,19 @@
    cast to text and compared with them (exact values; e-mails and numbers also inside longer text).
 2. A run with API credentials in its environment writes none of them to its output, logs, run
    reports, dbt files or Dagster storage.
+3. Keyed pseudonyms (issue 12): the mart's caller_number_hmac / email_hmac are HMAC-SHA-256 under
+   a key kept outside the mart (env SUPPORT_KPI_PSEUDONYM_KEY, else <data-dir>/pseudonym.key,
+   created 0600); the key is in no other file of the data dir, nor in dbt's target/ or logs.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,8 +27,10 @@ import duckdb
 import pytest
 
 from dagster_project.contract import ENTITIES
+from dagster_project.dbt_plugins.pseudonym import Plugin
 from dagster_project.loading.files import entity_folder, file_format
 from dagster_project.loading.sql import ident, literal
+from dagster_project.pseudonym import KEY_ENV, KEY_FILE_NAME, resolve_key
 from dagster_project.publish import open_mart
 from dagster_project.settings import MART_FILE_NAME
 from tests.conftest import GOLDEN_LANDING, REPO, CliRun, run_pipeline
@@ -191,6 +200,7 @@ def test_credentials_appear_in_no_output_log_or_report(tmp_path: Path, monkeypat
     secrets_by_name = {name: f"secret-{name[-8:].lower()}-{secrets.token_hex(16)}" for name in CREDENTIAL_VARIABLES}
     for name, value in secrets_by_name.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.delenv(KEY_ENV, raising=False)  # the run generates <data-dir>/pseudonym.key
     # A persistent Dagster instance, so its run and event-log storage is written and scanned too.
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
@@ -214,3 +224,85 @@ def test_credentials_appear_in_no_output_log_or_report(tmp_path: Path, monkeypat
     for name, value in secrets_by_name.items():
         leaked = [where for where, content in haystacks if value.encode() in content]
         assert leaked == [], f"{name} leaked into {leaked}"
+
+    # The pseudonym key: no SUPPORT_KPI_PSEUDONYM_KEY here, so the run generated the key file,
+    # owner-only, and the key is in no other file the run wrote (data dir, dbt target/ and logs,
+    # Dagster storage) nor in its output.
+    key_path = run.data_dir / KEY_FILE_NAME
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    key = key_path.read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    leaked = [where for where, content in haystacks if key.encode() in content and where != str(key_path)]
+    assert leaked == [], f"the pseudonym key leaked into {leaked}"
+    # Each customer's email_hmac is HMAC-SHA-256(key, lower(trim(email))) of its landing row.
+    warehouse = duckdb.connect(str(run.data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        emails = dict(warehouse.execute("select customer_id, email from raw_crm.customers").fetchall())
+    finally:
+        warehouse.close()
+    mart = open_mart(run.mart_path)
+    try:
+        hashed = dict(mart.execute("select customer_id, email_hmac from mart.dim_customers").fetchall())
+    finally:
+        mart.close()
+    assert len(emails) >= 5 and set(hashed) == set(emails)
+    for customer, email in emails.items():
+        expected = hmac.new(key.encode(), email.strip().lower().encode(), hashlib.sha256).hexdigest() if email else None
+        assert hashed[customer] == expected, customer
+
+
+# --- keyed pseudonyms: the SQL function itself (no pipeline run) ------------------------------
+
+
+def _pseudonyms(data_dir: Path, *values: str | None) -> list[str | None]:
+    """pseudonym_hmac(value) of each value, through the dbt-duckdb plugin on a fresh connection."""
+    plugin = Plugin("pseudonym", {}, credentials=type("Creds", (), {"path": str(data_dir / "warehouse.duckdb")})())
+    con = duckdb.connect()
+    try:
+        plugin.configure_connection(con)
+        return [con.execute("select pseudonym_hmac(?)", [value]).fetchone()[0] for value in values]
+    finally:
+        con.close()
+
+
+def test_pseudonym_is_keyed_hmac(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 4231 test case 2: HMAC-SHA-256(key "Jefe", "what do ya want for nothing?").
+    monkeypatch.setenv(KEY_ENV, "Jefe")
+    rfc = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert _pseudonyms(tmp_path, "what do ya want for nothing?", None) == [rfc, None]
+    assert rfc == hmac.new(b"Jefe", b"what do ya want for nothing?", hashlib.sha256).hexdigest()
+    assert not (tmp_path / KEY_FILE_NAME).exists()  # a key from the environment writes no file
+
+    # Same key, same input: same value, also on another connection (another run, another table).
+    [first] = _pseudonyms(tmp_path, "46701234567")
+    assert _pseudonyms(tmp_path, "46701234567") == [first]
+    assert first == hmac.new(b"Jefe", b"46701234567", hashlib.sha256).hexdigest()
+    assert first != hashlib.sha256(b"46701234567").hexdigest()
+    # Another key: another value (rotating the key changes every pseudonym).
+    monkeypatch.setenv(KEY_ENV, "another key")
+    assert _pseudonyms(tmp_path, "46701234567") != [first]
+
+
+def test_pseudonym_key_file_is_generated_once_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    data_dir = tmp_path / "data"
+    [value] = _pseudonyms(data_dir, "c01@example.com")
+    key_path = data_dir / KEY_FILE_NAME
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    key = key_path.read_text(encoding="utf-8").strip()
+    assert value == hmac.new(key.encode(), b"c01@example.com", hashlib.sha256).hexdigest()
+    # Read again, not regenerated: the next run joins with this one.
+    assert _pseudonyms(data_dir, "c01@example.com") == [value]
+    assert resolve_key(data_dir) == key.encode()
+    # Two data dirs, two keys.
+    assert _pseudonyms(tmp_path / "other", "c01@example.com") != [value]
+    assert os.listdir(data_dir) == [KEY_FILE_NAME]
+
+
+def test_settings_name_the_key_file_the_plugin_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dagster_project.settings import Settings
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    settings = Settings(landing_dir=tmp_path / "landing", data_dir=tmp_path / "data")
+    _pseudonyms(settings.warehouse_path.parent, "x")
+    assert settings.pseudonym_key_path.is_file()

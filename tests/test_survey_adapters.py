@@ -301,3 +301,53 @@ def test_qualtrics_without_import_row_unknown_status_and_default_zone(
     assert [(r.line, r.rule) for r in output.rejected] == [(5, "unknown_status")]
     assert dict(output.unknown_events) == {"status 99": 1}
     assert output.stats["dropped_preview"] == 1
+
+
+LEGACY_QUALTRICS = FIXTURES / "qualtrics_legacy" / "support_survey_2015-06.csv"
+
+
+def test_qualtrics_legacy_export(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The legacy exporter's layout (issue 12 item 7), as Qualtrics wrote it before 2017 and still
+    writes with "Use legacy exporter": row 1 `V1`..`V10` then question ids and embedded-data names,
+    row 2 `ResponseID, ResponseSet, Name, ExternalDataReference, EmailAddress, IPAddress, Status,
+    StartDate, EndDate, Finished` then the question texts, no ImportId row, trailing
+    LocationLatitude/LocationLongitude/LocationAccuracy. Source: Qualtrics support, "Understanding
+    Your Dataset" (legacy page: "The first eleven columns ... ResponseID ... ResponseSet"), and the
+    brief's column list. Status codes are the same as the current exporter's (0 IP address, 1 preview).
+    """
+    monkeypatch.setenv(TIME_ZONE_ENV, "Europe/Paris")  # June 2015: UTC+2, so 09:00:00 local = 07:00:00Z
+    output = read_qualtrics(LEGACY_QUALTRICS, "survey_responses")
+    day = "2015-06-02T"
+    # Line 3 finished: answered at EndDate 09:03:01 local (no RecordedDate in the legacy layout).
+    # Line 4 is a survey preview (Status 1): dropped. Line 5 unfinished (Finished 0): csat answered at
+    # its EndDate 10:20:00 local = 08:20:00Z, the nps question unanswered: sent, no response.
+    assert _as_tuples(output.rows) == [
+        (3, "qualtrics:R_3JIrwlK1YlFt6bf:csat", "csat", day + "07:00:00Z", day + "07:03:01Z", "5", "1", "5", "C-21",
+         "T-21", None, "A-1", "email", "Quick and kind", None),
+        (3, "qualtrics:R_3JIrwlK1YlFt6bf:nps", "nps", day + "07:00:00Z", day + "07:03:01Z", "9", None, None, "C-21",
+         "T-21", None, "A-1", "email", None, None),
+        (5, "qualtrics:R_2pZsXvT9bNc4eQa:csat", "csat", day + "08:00:00Z", day + "08:20:00Z", "4", "1", "5", "C-23",
+         "T-23", None, "A-2", "phone", None, None),
+        (5, "qualtrics:R_2pZsXvT9bNc4eQa:nps", "nps", day + "08:00:00Z", None, None, None, None, "C-23", "T-23",
+         None, "A-2", "phone", None, None),
+    ]  # fmt: skip
+    assert output.rejected == []
+    assert dict(output.unknown_events) == {}  # every legacy metadata column is known, none "unmapped"
+    assert output.stats["dropped_preview"] == 1
+    assert output.stats["legacy_export_files"] == 1
+    assert output.stats["unfinished_responses"] == 1
+
+
+def test_qualtrics_legacy_export_loads_and_names_missing_column(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    landing = _landing_with(tmp_path, "qualtrics", "legacy.csv", LEGACY_QUALTRICS.read_text(encoding="utf-8"))
+    result = load_entity(con, landing, RESPONSES)
+    assert (result.rows_read, result.rows_loaded) == (4, 4)
+
+    broken = LEGACY_QUALTRICS.read_text(encoding="utf-8").replace(",StartDate,", ",Start,", 1)
+    landing = _landing_with(tmp_path / "broken", "qualtrics", "legacy.csv", broken)
+    with pytest.raises(
+        ContractError,
+        match=r"survey/qualtrics/legacy\.csv: qualtrics file not loaded: missing column StartDate "
+        r"in the second header row of this legacy export",
+    ):
+        load_entity(con, landing, RESPONSES)

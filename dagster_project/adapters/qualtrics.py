@@ -3,11 +3,20 @@
 The export has three header rows: column ids (`ResponseId`, `StartDate`, `Q1`, ...), question
 texts, and `{"ImportId": ..., "timeZone": ...}` JSON (an older export without the third row is
 read too). Mapping, status and time-zone rules: docs/surveys.md.
+
+The legacy exporter (Qualtrics' "Legacy Exporter" / "Use legacy format" option, and every export
+before 2017) writes two header rows instead: row 1 is `V1` ... `V10` for the ten metadata columns,
+then the question ids (`Q1`, `Q2_1`, ...) and embedded-data names; row 2 names the metadata columns
+(`ResponseID`, `ResponseSet`, `Name`, `ExternalDataReference`, `EmailAddress`, `IPAddress`,
+`Status`, `StartDate`, `EndDate`, `Finished`) and gives each question's text. Dates are
+`YYYY-MM-DD hh:mm:ss` in the account's time zone (no ImportId row to say which: the default
+survey zone applies). Such a file is read with each `V<n>` column named by its row-2 name.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,6 +42,8 @@ from dagster_project.adapters.survey_export import (
 NAME = "qualtrics"
 PREFIX = "qualtrics:"
 HEADER_ROWS = 3
+TWO_HEADER_ROWS = 2
+_LEGACY_ID = re.compile(r"V[0-9]+")
 TIME_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")  # a file re-saved by a spreadsheet
 
 # Qualtrics response types (Status, as code or label): kept, or dropped with the stat it counts in.
@@ -54,7 +65,7 @@ METADATA = {
     "startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
     "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
     "externalreference", "externaldatareference", "locationlatitude", "locationlongitude",
-    "distributionchannel", "userlanguage",
+    "distributionchannel", "userlanguage", "responseset", "name", "emailaddress", "locationaccuracy",
 }  # fmt: skip
 
 
@@ -81,6 +92,15 @@ def _zones(import_row: list[str] | None, ids: list[str]) -> dict[str, ZoneInfo]:
         if isinstance(zone, str) and zone.strip():
             zones[name] = zone_named(zone.strip(), f"the ImportId row of column {name}")
     return zones
+
+
+def _legacy_ids(first: list[str], second: list[str]) -> list[str] | None:
+    """Column ids of a legacy export (`V1`... named by row 2), or None if it is not one."""
+    ids = [value.strip() for value in first]
+    if not ids or ids[0] != "V1" or "responseid" not in {value.strip().lower() for value in second}:
+        return None
+    names = [value.strip() for value in second] + [""] * (len(ids) - len(second))
+    return [names[i] if _LEGACY_ID.fullmatch(name) and names[i] else name for i, name in enumerate(ids)]
 
 
 def _index(ids: list[str]) -> dict[str, int]:
@@ -123,14 +143,16 @@ def read_qualtrics(path: Path, entity: str) -> AdapterOutput:
     records = [record for record in read_records(path) if any(value.strip() for value in record.values)]
     if len(records) < 2:
         raise UnreadableFile("expected the Qualtrics header rows (column ids, question texts, ImportIds)")
-    ids = [value.strip() for value in records[0].values]
+    legacy = _legacy_ids(records[0].values, records[1].values)
+    ids = legacy or [value.strip() for value in records[0].values]
     at = _index(ids)
     missing = [name for name in ("ResponseId", "StartDate") if name.lower() not in at]
     if missing:
-        raise UnreadableFile(f"missing column {', '.join(missing)} in the first header row")
-    has_import_row = len(records) > 2 and _is_import_row(records[2].values)
+        where = "the second header row of this legacy export" if legacy else "the first header row"
+        raise UnreadableFile(f"missing column {', '.join(missing)} in {where}")
+    has_import_row = legacy is None and len(records) > 2 and _is_import_row(records[2].values)
     zones = _zones(records[2].values if has_import_row else None, ids)
-    data = records[HEADER_ROWS if has_import_row else 2 :]
+    data = records[HEADER_ROWS if has_import_row else TWO_HEADER_ROWS :]
 
     mapping = load_mapping(NAME)
     scored = {key for key, entry in mapping.items() if entry.role == "score"}
@@ -146,6 +168,8 @@ def read_qualtrics(path: Path, entity: str) -> AdapterOutput:
 
     output = AdapterOutput()
     output.lines_read = records[-1].end_line if records else 0
+    if legacy is not None:
+        output.stats["legacy_export_files"] += 1
     for record in data:
         output.stats["export_rows"] += 1
         try:

@@ -1,4 +1,10 @@
-"""Currencies the loader accepts: the reporting currency and those with a rate in the seed."""
+"""Currencies the loader accepts: the reporting currency and those with a rate in the seed.
+
+The seed's rates are to one base currency (column base_currency); dbt converts an amount to the
+reporting currency through cross rates (macro exchange_rates_to_reporting), which needs a rate
+for the reporting currency itself. Without one, only amounts already in the reporting currency
+can be reported: every other currency is unknown (quarantined, rule unknown_currency).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,18 @@ def seeded_currencies(path: Path = EXCHANGE_RATES_SEED) -> tuple[str, ...]:
 
 
 def known_currencies(path: Path = EXCHANGE_RATES_SEED) -> tuple[str, ...]:
-    """The reporting currency first, then the seeded ones."""
+    """The reporting currency first, then the seeded ones (none if the reporting currency itself
+    has no rate: no cross rate reaches it)."""
     reporting = reporting_currency()
-    return (reporting, *(code for code in seeded_currencies(path) if code != reporting))
+    seeded = seeded_currencies(path)
+    if reporting not in seeded:
+        return (reporting,)
+    return (reporting, *(code for code in seeded if code != reporting))
+
+
+def unknown_currency_note(path: Path = EXCHANGE_RATES_SEED) -> str:
+    """Why a currency is unknown, for the quarantine reason."""
+    reporting = reporting_currency()
+    if path.is_file() and seeded_currencies(path) and reporting not in seeded_currencies(path):
+        return f"(the reporting currency {reporting} has no rate in {path.name}, so no other currency converts to it)"
+    return f"(not the reporting currency {reporting} and no rate in {path.name})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dagster_project.contract import Column, Entity, InScale, KnownCurrency, NonNegative, Ordered, RowRule
-from dagster_project.loading.currencies import EXCHANGE_RATES_SEED, known_currencies
+from dagster_project.loading.currencies import known_currencies, unknown_currency_note
 from dagster_project.loading.sql import ident, literal, literal_list
 from dagster_project.loading.stage import SourceColumn, StagedFile
 
@@ -212,8 +212,7 @@ def _currency_check(rule: KnownCurrency) -> Check:
         column=rule.column,
         rule=rule.rule,
         reason=(
-            f"'column {rule.column}: unknown currency ' || {_quoted(code)} || "
-            f"{literal(f' (not the reporting currency {known[0]} and no rate in {EXCHANGE_RATES_SEED.name})')}"
+            f"'column {rule.column}: unknown currency ' || {_quoted(code)} || {literal(' ' + unknown_currency_note())}"
         ),
     )
 

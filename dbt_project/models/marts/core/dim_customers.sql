@@ -1,4 +1,4 @@
--- One row per customer with the region of its country; the email only as SHA-256.
+-- One row per customer with the region of its country; the email only as a keyed HMAC-SHA-256.
 with
 
 customers as (
@@ -24,6 +24,6 @@ select
     customers.acquisition_channel,
     customers.referred_by_customer_id,
     customers.is_loyalty_member,
-    customers.email_sha256
+    customers.email_hmac
 from customers
 left join countries on customers.country_code = countries.country_code

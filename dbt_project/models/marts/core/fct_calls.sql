@@ -1,4 +1,4 @@
--- One row per call (latest version), PII-free: the caller number only as caller_number_sha256.
+-- One row per call (latest version), PII-free: the caller number only as caller_number_hmac (keyed).
 -- Timestamps are UTC; arrived_date / arrived_month / arrived_interval_start (start of the local
 -- 30-minute bucket, naive timestamp) are in the reporting time zone. Flags from int_calls__classified.
 with
@@ -36,7 +36,7 @@ select
     calls.outcome,
     calls.agent_id,
     calls.customer_id,
-    calls.caller_number_sha256,
+    calls.caller_number_hmac,
     calls.ticket_id,
     calls.wait_seconds,
     calls.talk_seconds,

@@ -27,7 +27,7 @@ exchange_rates as (
         currency,
         rate_to_reporting,
         valid_from
-    from {{ ref('exchange_rates') }}
+    from {{ exchange_rates_to_reporting() }} as rates_to_reporting
 
 ),
 

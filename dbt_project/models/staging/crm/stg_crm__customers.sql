@@ -29,5 +29,5 @@ select
     acquisition_channel,
     referred_by_customer_id,
     is_loyalty_member,
-    case when nullif(trim(email), '') is not null then sha256(lower(trim(email))) end as email_sha256
+    case when nullif(trim(email), '') is not null then pseudonym_hmac(lower(trim(email))) end as email_hmac
 from latest

@@ -13,10 +13,10 @@ source as (
 exchange_rates as (
 
     select
-        upper(trim(currency)) as currency,
+        currency,
         rate_to_reporting,
         valid_from
-    from {{ ref('exchange_rates') }}
+    from {{ exchange_rates_to_reporting() }} as rates_to_reporting
 
 ),
 

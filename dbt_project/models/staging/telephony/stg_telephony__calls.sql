@@ -3,7 +3,7 @@
 -- the landing contract know queue, wait and outcome better than a CDR), then the latest load
 -- batch wins, then the latest file line. Contract defaults: handle components 0 when missing,
 -- wait 0 for blocked calls and else derived from the timestamps when missing. The caller number
--- (PII) leaves staging only as the SHA-256 of its digits.
+-- (PII) leaves staging only as the keyed HMAC-SHA-256 of its digits (pseudonym_hmac).
 with
 
 source as (
@@ -63,7 +63,7 @@ select
     outcome,
     agent_id,
     customer_id,
-    case when caller_digits is not null then sha256(caller_digits) end as caller_number_sha256,
+    case when caller_digits is not null then pseudonym_hmac(caller_digits) end as caller_number_hmac,
     cast(coalesce(
         wait_seconds,
         case

@@ -1,0 +1,61 @@
+"""Keyed pseudonyms for personal data in the mart: HMAC-SHA-256 with a secret kept outside it.
+
+A plain SHA-256 of a phone number or an e-mail address is reversible by anyone who can hash the
+candidates (every number of a numbering plan, a known address). An HMAC with a secret key is not,
+while the same key still gives the same value for the same input, so the mart joins on it.
+
+The key is env `SUPPORT_KPI_PSEUDONYM_KEY`, or else the file `<data-dir>/pseudonym.key`, generated
+once (32 random bytes as hex) with owner-only permissions (0600) when absent. The key's text
+(UTF-8) is the HMAC key. It is never written anywhere else: the dbt-duckdb plugin
+`dagster_project.dbt_plugins.pseudonym` reads it inside the dbt process and registers the SQL
+function `pseudonym_hmac(text)`, so no SQL, manifest or log of dbt contains it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_ENV = "SUPPORT_KPI_PSEUDONYM_KEY"
+KEY_FILE_NAME = "pseudonym.key"
+SQL_FUNCTION = "pseudonym_hmac"
+
+
+class PseudonymKeyError(Exception):
+    """The key cannot be read or created (message names the file, never the key)."""
+
+
+def key_file(data_dir: Path) -> Path:
+    return data_dir / KEY_FILE_NAME
+
+
+def resolve_key(data_dir: Path) -> bytes:
+    """The key: env SUPPORT_KPI_PSEUDONYM_KEY, else <data_dir>/pseudonym.key (created 0600 if absent)."""
+    from_env = os.environ.get(KEY_ENV, "").strip()
+    if from_env:
+        return from_env.encode("utf-8")
+    path = key_file(data_dir)
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process created it meanwhile: read theirs
+        else:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise PseudonymKeyError(f"cannot read the pseudonym key file {path}: {error.strerror}") from None
+    if not text:
+        raise PseudonymKeyError(f"the pseudonym key file {path} is empty")
+    return text.encode("utf-8")
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    """HMAC-SHA-256 of the UTF-8 value under the key, as 64 lower-case hex digits."""
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
