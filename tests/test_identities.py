@@ -31,6 +31,7 @@ IDENTITY_TESTS = {
     "assert_scorecard_telephony_equals_contact_centre_tables",
     "assert_scorecard_surveys_equal_kpi_surveys_monthly",
     "assert_scorecard_tickets_created_equals_volume_daily",
+    "assert_scorecard_social_equals_social_daily",
 }
 
 # Each statement changes one detail number; the comment says which identity rows it breaks.
@@ -69,6 +70,10 @@ TAMPERING = [
     """update mart.kpi_ticket_volume_daily set tickets_created_count = tickets_created_count + 1
        where rowid = (select min(rowid) from mart.kpi_ticket_volume_daily
        where created_date = (select min(created_date) from mart.kpi_ticket_volume_daily))""",
+    # one extra engagement action on one network x day -> social_engagement_actions of that
+    # month: 1 row
+    """update mart.kpi_social_daily set engagement_actions_count = engagement_actions_count + 1
+       where rowid = (select min(rowid) from mart.kpi_social_daily)""",
 ]
 
 EXPECTED_FAILURES = {
@@ -79,6 +84,7 @@ EXPECTED_FAILURES = {
     "assert_nps_equals_promoters_minus_detractors": 1,
     "assert_scorecard_surveys_equal_kpi_surveys_monthly": 1,
     "assert_scorecard_tickets_created_equals_volume_daily": 3,
+    "assert_scorecard_social_equals_social_daily": 1,
 }
 
 
