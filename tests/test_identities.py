@@ -32,6 +32,7 @@ IDENTITY_TESTS = {
     "assert_scorecard_surveys_equal_kpi_surveys_monthly",
     "assert_scorecard_tickets_created_equals_volume_daily",
     "assert_scorecard_social_equals_social_daily",
+    "assert_scorecard_agent_parts_equal_leaderboard",
 }
 
 # Each statement changes one detail number; the comment says which identity rows it breaks.
@@ -74,6 +75,11 @@ TAMPERING = [
     # month: 1 row
     """update mart.kpi_social_daily set engagement_actions_count = engagement_actions_count + 1
        where rowid = (select min(rowid) from mart.kpi_social_daily)""",
+    # one agent's quality reviews score one point more -> the scorecard's IQS numerator no longer
+    # equals the leaderboard's sum in that month: 1 row
+    """update mart.kpi_agent_leaderboard_monthly set quality_weighted_score_sum = quality_weighted_score_sum + 1
+       where rowid = (select min(rowid) from mart.kpi_agent_leaderboard_monthly
+       where quality_weighted_max_score_sum > 0)""",
 ]
 
 EXPECTED_FAILURES = {
@@ -85,6 +91,7 @@ EXPECTED_FAILURES = {
     "assert_scorecard_surveys_equal_kpi_surveys_monthly": 1,
     "assert_scorecard_tickets_created_equals_volume_daily": 3,
     "assert_scorecard_social_equals_social_daily": 1,
+    "assert_scorecard_agent_parts_equal_leaderboard": 1,
 }
 
 
