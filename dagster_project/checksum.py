@@ -3,10 +3,12 @@
 Per table (sorted by schema and name): the column names and types in column order, the row
 count, and an order-independent hash of the rows — each row rendered as a JSON array of its
 values as text, hashed with md5, and the two 64-bit halves summed over all rows (a multiset
-hash: row order and file layout do not matter, duplicate rows do). Doubles are rendered with
-12 significant digits, so a sum whose floating-point rounding depends on DuckDB's parallel
-aggregation order does not change the digest. ``mart._publication`` (run id and publish time)
-is left out: it is the only run-specific content of a published mart.
+hash: row order and file layout do not matter, duplicate rows do). Doubles are rendered exactly
+(DuckDB's shortest round-trip text, -0.0 as 0.0): the mart's sums are exact (integer
+milliseconds, decimals; dbt_project/macros/exact_sums.sql), so two builds of the same files
+give bit-identical doubles, and a difference in the last bit is a real difference (issue 12).
+``mart._publication`` (run id and publish time) is left out: it is the only run-specific
+content of a published mart.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import duckdb
 
 EXCLUDED_TABLES = frozenset({("mart", "_publication")})
 FLOAT_TYPES = frozenset({"FLOAT", "DOUBLE", "REAL"})
-FLOAT_FORMAT = "%.12g"
 _ALIAS = "checksummed"
 
 
@@ -44,8 +45,8 @@ def _value_text(column: str, data_type: str) -> str:
     """SQL for one value as text; null stays null (JSON null, distinct from the string 'null')."""
     quoted = _quote(column)
     if data_type in FLOAT_TYPES:
-        # + 0.0 turns -0.0 into 0.0
-        return f"printf('{FLOAT_FORMAT}', {quoted} + 0.0)"
+        # + 0.0 turns -0.0 into 0.0; the cast is the shortest text that reads back to the same double
+        return f"cast({quoted} + 0.0 as varchar)"
     return f"cast({quoted} as varchar)"
 
 

@@ -19,13 +19,13 @@ select
     agent_id,
     interval_date as state_date,
     interval_month as state_month,
-    coalesce(sum(seconds) filter (where state = 'available'), 0) as available_seconds,
-    coalesce(sum(seconds) filter (where state = 'on_call'), 0) as on_call_seconds,
-    coalesce(sum(seconds) filter (where state = 'wrap_up'), 0) as wrap_up_seconds,
-    coalesce(sum(seconds) filter (where state = 'break'), 0) as break_seconds,
-    coalesce(sum(seconds) filter (where state = 'lunch'), 0) as lunch_seconds,
-    coalesce(sum(seconds) filter (where state = 'training'), 0) as training_seconds,
-    coalesce(sum(seconds) filter (where state = 'meeting'), 0) as meeting_seconds,
-    coalesce(sum(seconds) filter (where state = 'offline'), 0) as offline_seconds
+    coalesce({{ exact_seconds_sum('seconds', "state = 'available'") }}, 0) as available_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'on_call'") }}, 0) as on_call_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'wrap_up'") }}, 0) as wrap_up_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'break'") }}, 0) as break_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'lunch'") }}, 0) as lunch_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'training'") }}, 0) as training_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'meeting'") }}, 0) as meeting_seconds,
+    coalesce({{ exact_seconds_sum('seconds', "state = 'offline'") }}, 0) as offline_seconds
 from segments
 group by all

@@ -17,6 +17,6 @@ select
     arrived_month as month,
     agent_id,
     count(*) as calls_answered_count,
-    sum(handle_seconds) as handle_seconds_sum
+    {{ exact_seconds_sum('handle_seconds') }} as handle_seconds_sum
 from calls
 group by all

@@ -36,11 +36,11 @@ select
     count(*) filter (where is_short_abandon) as short_abandoned_calls_count,
     count(*) filter (where is_blocked) as blocked_calls_count,
     count(*) filter (where is_within_service_level) as answered_within_service_level_count,
-    coalesce(sum(wait_seconds) filter (where is_answered), 0) as answered_wait_seconds_sum,
-    coalesce(sum(wait_seconds) filter (where is_abandoned), 0) as abandoned_wait_seconds_sum,
-    coalesce(sum(handle_seconds) filter (where is_answered), 0) as handle_seconds_sum,
-    coalesce(sum(talk_seconds) filter (where is_answered), 0) as talk_seconds_sum,
-    coalesce(sum(hold_seconds) filter (where is_answered), 0) as hold_seconds_sum,
-    coalesce(sum(wrap_up_seconds) filter (where is_answered), 0) as wrap_up_seconds_sum
+    coalesce({{ exact_seconds_sum('wait_seconds', 'is_answered') }}, 0) as answered_wait_seconds_sum,
+    coalesce({{ exact_seconds_sum('wait_seconds', 'is_abandoned') }}, 0) as abandoned_wait_seconds_sum,
+    coalesce({{ exact_seconds_sum('handle_seconds', 'is_answered') }}, 0) as handle_seconds_sum,
+    coalesce({{ exact_seconds_sum('talk_seconds', 'is_answered') }}, 0) as talk_seconds_sum,
+    coalesce({{ exact_seconds_sum('hold_seconds', 'is_answered') }}, 0) as hold_seconds_sum,
+    coalesce({{ exact_seconds_sum('wrap_up_seconds', 'is_answered') }}, 0) as wrap_up_seconds_sum
 from calls
 group by all

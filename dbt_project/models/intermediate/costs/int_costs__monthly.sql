@@ -21,7 +21,7 @@ costs_monthly as (
 
     select
         month,
-        sum(amount_reporting) as operating_costs_reporting,
+        {{ exact_money_sum('amount_reporting') }} as operating_costs_reporting,
         count(*) as cost_rows
     from costs
     group by all

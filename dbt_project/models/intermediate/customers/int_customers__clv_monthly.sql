@@ -50,7 +50,7 @@ orders_monthly as (
 
     select
         ordered_month as month,
-        sum(amount_reporting) as revenue,
+        {{ exact_money_sum('amount_reporting') }} as revenue,
         count(*) as orders_count
     from orders
     group by all

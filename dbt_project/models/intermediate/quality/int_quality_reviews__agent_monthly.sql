@@ -18,7 +18,7 @@ select
     reviewed_month as month,
     agent_id,
     count(distinct review_id) as quality_reviews_count,
-    sum(weighted_score) as weighted_score_sum,
-    sum(weighted_max_score) as weighted_max_score_sum
+    cast({{ exact_decimal_sum('weighted_score') }} as double) as weighted_score_sum,
+    cast({{ exact_decimal_sum('weighted_max_score') }} as double) as weighted_max_score_sum
 from reviews
 group by all

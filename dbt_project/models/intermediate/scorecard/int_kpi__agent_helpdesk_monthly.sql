@@ -59,7 +59,7 @@ first_responses as (
         replies.replied_month as month,
         replies.agent_id,
         count(*) as first_response_count,
-        sum(tickets.first_response_minutes) as first_response_minutes_sum
+        {{ exact_minutes_sum('tickets.first_response_minutes') }} as first_response_minutes_sum
     from replies
     inner join tickets on replies.ticket_id = tickets.ticket_id
     where tickets.first_response_minutes is not null and replies.agent_id is not null
@@ -73,7 +73,7 @@ resolutions as (
         first_resolved_month as month,
         assignee_id as agent_id,
         count(first_resolution_minutes) as first_resolved_count,
-        sum(first_resolution_minutes) as resolution_minutes_sum,
+        {{ exact_minutes_sum('first_resolution_minutes') }} as resolution_minutes_sum,
         count(*) filter (where is_first_contact_resolution) as first_contact_resolution_count
     from tickets
     where first_resolved_month is not null and assignee_id is not null

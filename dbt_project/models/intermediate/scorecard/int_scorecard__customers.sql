@@ -98,7 +98,7 @@ discounts_monthly as (
     select
         {{ to_reporting_month('granted_at') }} as month,
         count(*) as discounts_granted,
-        sum(amount_reporting) as discounts_amount,
+        cast({{ exact_money_sum('amount_reporting') }} as double) as discounts_amount,
         count(*) filter (where ticket_id is not null) as discounts_with_ticket
     from discounts
     group by all

@@ -43,11 +43,11 @@ by_created_month as (
     select
         created_month as month,
         count(first_response_minutes) as first_response_count,
-        sum(first_response_minutes) as first_response_minutes_sum,
+        {{ exact_minutes_sum('first_response_minutes') }} as first_response_minutes_sum,
         count(first_response_business_minutes) as first_response_business_count,
-        sum(first_response_business_minutes) as first_response_business_minutes_sum,
+        {{ exact_minutes_sum('first_response_business_minutes') }} as first_response_business_minutes_sum,
         count(first_assignment_minutes) as first_assignment_count,
-        sum(first_assignment_minutes) as first_assignment_minutes_sum
+        {{ exact_minutes_sum('first_assignment_minutes') }} as first_assignment_minutes_sum
     from tickets
     group by created_month
 
@@ -58,9 +58,9 @@ by_first_resolved_month as (
     select
         first_resolved_month as month,
         count(first_resolution_minutes) as resolved_count,
-        sum(first_resolution_minutes) / 60.0 as resolution_hours_sum,
+        {{ exact_minutes_sum('first_resolution_minutes') }} / 60.0 as resolution_hours_sum,
         count(first_resolution_minutes) filter (where is_complaint_or_escalated) as complaint_resolved_count,
-        sum(first_resolution_minutes) filter (where is_complaint_or_escalated) / 60.0
+        {{ exact_minutes_sum('first_resolution_minutes', 'is_complaint_or_escalated') }} / 60.0
             as complaint_resolution_hours_sum,
         count(*) as first_resolved_tickets,
         sum(coalesce(agent_replies_count, 0)) as agent_replies_sum,
@@ -76,7 +76,7 @@ by_last_resolved_month as (
     select
         last_resolved_month as month,
         count(full_resolution_minutes) as fully_resolved_count,
-        sum(full_resolution_minutes) / 60.0 as full_resolution_hours_sum
+        {{ exact_minutes_sum('full_resolution_minutes') }} / 60.0 as full_resolution_hours_sum
     from tickets
     where last_resolved_month is not null and is_solved
     group by last_resolved_month
@@ -88,7 +88,7 @@ by_replied_month as (
     select
         replied_month as month,
         count(*) as response_count,
-        sum(response_minutes) as response_minutes_sum
+        {{ exact_minutes_sum('response_minutes') }} as response_minutes_sum
     from replies
     group by replied_month
 

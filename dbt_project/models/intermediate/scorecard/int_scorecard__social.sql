@@ -55,7 +55,7 @@ by_month as (
         sum(feedback_with_sentiment_count) as feedback_with_sentiment_count,
         sum(social_tickets_count) as social_tickets_count,
         sum(first_response_count) as first_response_count,
-        sum(first_response_minutes_sum) as first_response_minutes_sum,
+        {{ exact_minutes_sum('first_response_minutes_sum') }} as first_response_minutes_sum,
         sum(first_resolved_count) as first_resolved_count,
         sum(resolution_sla_met_count) as resolution_sla_met_count,
         sum(social_bot_resolved_count) as social_bot_resolved_count

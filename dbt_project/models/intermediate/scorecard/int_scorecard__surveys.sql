@@ -63,7 +63,7 @@ responded as (
         count(*) filter (where nps_category = 'promoter') as nps_promoters_count,
         count(*) filter (where nps_category = 'detractor') as nps_detractors_count,
         count(ces_score_1_to_7) as ces_answered_count,
-        sum(ces_score_1_to_7) as ces_score_sum,
+        cast({{ exact_decimal_sum('ces_score_1_to_7') }} as double) as ces_score_sum,
         count(*) filter (where has_comment) as comments_count,
         count(*) filter (where is_comment_replied) as comments_replied_count
     from responses
@@ -76,8 +76,8 @@ reviewed as (
 
     select
         reviewed_month as month,
-        sum(weighted_score) as weighted_score_sum,
-        sum(weighted_max_score) as weighted_max_score_sum
+        cast({{ exact_decimal_sum('weighted_score') }} as double) as weighted_score_sum,
+        cast({{ exact_decimal_sum('weighted_max_score') }} as double) as weighted_max_score_sum
     from reviews
     group by all
 

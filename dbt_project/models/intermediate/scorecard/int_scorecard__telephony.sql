@@ -62,9 +62,9 @@ monthly_calls as (
         sum(short_abandoned_calls_count) as short_abandoned,
         sum(blocked_calls_count) as blocked,
         sum(answered_within_service_level_count) as within_service_level,
-        sum(answered_wait_seconds_sum) as answered_wait_seconds,
-        sum(abandoned_wait_seconds_sum) as abandoned_wait_seconds,
-        sum(handle_seconds_sum) as handle_seconds
+        {{ exact_seconds_sum('answered_wait_seconds_sum') }} as answered_wait_seconds,
+        {{ exact_seconds_sum('abandoned_wait_seconds_sum') }} as abandoned_wait_seconds,
+        {{ exact_seconds_sum('handle_seconds_sum') }} as handle_seconds
     from interval_calls
     group by all
 
@@ -74,12 +74,12 @@ monthly_states as (
 
     select
         state_month as month,
-        sum(on_call_seconds + wrap_up_seconds) as busy_seconds,
-        sum(available_seconds) as available_seconds,
-        sum(
-            available_seconds + on_call_seconds + wrap_up_seconds + break_seconds
-            + lunch_seconds + training_seconds + meeting_seconds
-        ) as logged_in_seconds
+        {{ exact_seconds_sum('on_call_seconds + wrap_up_seconds') }} as busy_seconds,
+        {{ exact_seconds_sum('available_seconds') }} as available_seconds,
+        {{ exact_seconds_sum(
+            'available_seconds + on_call_seconds + wrap_up_seconds + break_seconds
+            + lunch_seconds + training_seconds + meeting_seconds'
+        ) }} as logged_in_seconds
     from agent_days
     group by all
 

@@ -113,7 +113,7 @@ ticket_created_days as (
         network,
         count(*) as social_tickets_count,
         count(first_response_minutes) as first_response_count,
-        coalesce(sum(first_response_minutes), 0) as first_response_minutes_sum
+        coalesce({{ exact_minutes_sum('first_response_minutes') }}, 0) as first_response_minutes_sum
     from social_tickets
     group by all
 

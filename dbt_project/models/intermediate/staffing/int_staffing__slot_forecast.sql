@@ -66,7 +66,7 @@ slot_calls as (
         interval_start_time,
         count(*) as offered_calls,
         count(*) filter (where is_handled) as handled_calls,
-        sum(handle_seconds) filter (where is_handled) as handle_seconds
+        {{ exact_seconds_sum('handle_seconds', 'is_handled') }} as handle_seconds
     from window_calls
     group by all
 
@@ -76,7 +76,8 @@ queue_handle_times as (
 
     select
         queue_name,
-        sum(handle_seconds) filter (where is_handled) / count(*) filter (where is_handled) as queue_aht_seconds
+        {{ exact_seconds_sum('handle_seconds', 'is_handled') }} / count(*) filter (where is_handled)
+            as queue_aht_seconds
     from window_calls
     group by all
 
@@ -84,7 +85,9 @@ queue_handle_times as (
 
 all_handle_times as (
 
-    select sum(handle_seconds) filter (where is_handled) / count(*) filter (where is_handled) as all_aht_seconds
+    select
+        {{ exact_seconds_sum('handle_seconds', 'is_handled') }} / count(*) filter (where is_handled)
+            as all_aht_seconds
     from window_calls
 
 ),

@@ -50,7 +50,7 @@ logged_in as (
         agent_states.agent_id,
         isodow(agent_states.interval_start) as weekday_iso,
         cast(agent_states.interval_start as time) as interval_start_time,
-        sum(agent_states.seconds) as logged_in_seconds
+        {{ exact_seconds_sum('agent_states.seconds') }} as logged_in_seconds
     from agent_states
     inner join forecast_window
         on
@@ -67,7 +67,7 @@ queue_slots as (
         queue_shares.queue_name,
         logged_in.weekday_iso,
         logged_in.interval_start_time,
-        sum(logged_in.logged_in_seconds * queue_shares.queue_share) as logged_in_seconds
+        {{ exact_seconds_sum('logged_in.logged_in_seconds * queue_shares.queue_share') }} as logged_in_seconds
     from logged_in
     inner join queue_shares on logged_in.agent_id = queue_shares.agent_id
     group by all

@@ -92,8 +92,8 @@ occupancy as (
     select
         state_month as month,
         agent_id,
-        sum(on_call_seconds + wrap_up_seconds) as busy_seconds,
-        sum(on_call_seconds + wrap_up_seconds + available_seconds) as occupancy_base_seconds
+        {{ exact_seconds_sum('on_call_seconds + wrap_up_seconds') }} as busy_seconds,
+        {{ exact_seconds_sum('on_call_seconds + wrap_up_seconds + available_seconds') }} as occupancy_base_seconds
     from agent_days
     group by all
 

@@ -37,12 +37,12 @@ daily_calls as (
         sum(short_abandoned_calls_count) as short_abandoned_calls_count,
         sum(blocked_calls_count) as blocked_calls_count,
         sum(answered_within_service_level_count) as answered_within_service_level_count,
-        sum(answered_wait_seconds_sum) as answered_wait_seconds_sum,
-        sum(abandoned_wait_seconds_sum) as abandoned_wait_seconds_sum,
-        sum(handle_seconds_sum) as handle_seconds_sum,
-        sum(talk_seconds_sum) as talk_seconds_sum,
-        sum(hold_seconds_sum) as hold_seconds_sum,
-        sum(wrap_up_seconds_sum) as wrap_up_seconds_sum
+        {{ exact_seconds_sum('answered_wait_seconds_sum') }} as answered_wait_seconds_sum,
+        {{ exact_seconds_sum('abandoned_wait_seconds_sum') }} as abandoned_wait_seconds_sum,
+        {{ exact_seconds_sum('handle_seconds_sum') }} as handle_seconds_sum,
+        {{ exact_seconds_sum('talk_seconds_sum') }} as talk_seconds_sum,
+        {{ exact_seconds_sum('hold_seconds_sum') }} as hold_seconds_sum,
+        {{ exact_seconds_sum('wrap_up_seconds_sum') }} as wrap_up_seconds_sum
     from interval_calls
     group by all
 

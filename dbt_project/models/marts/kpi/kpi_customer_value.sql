@@ -65,10 +65,9 @@ customer_orders as (
     select
         customer_id,
         count(*) as orders_count,
-        -- Summed in order-id order: a floating-point sum in whatever order the parallel scan
-        -- delivers rows differs in the last bits from run to run (same data, other checksum).
-        sum(amount_reporting order by order_id) as revenue_reporting,
-        sum(gross_margin_reporting order by order_id) as historical_clv,
+        -- Exact decimal sums (macros/exact_sums.sql): the same in any row order.
+        {{ exact_money_sum('amount_reporting') }} as revenue_reporting,
+        {{ exact_money_sum('gross_margin_reporting') }} as historical_clv,
         count(*) filter (where gross_margin_reporting is null) as orders_without_margin_count,
         min(ordered_at) as first_ordered_at,
         max(ordered_at) as last_ordered_at

@@ -53,7 +53,7 @@ responded as (
         count(*) filter (where nps_category = 'passive') as nps_passives_count,
         count(*) filter (where nps_category = 'detractor') as nps_detractors_count,
         count(ces_score_1_to_7) as ces_answered_count,
-        coalesce(sum(ces_score_1_to_7), 0) as ces_score_sum,
+        cast(coalesce({{ exact_decimal_sum('ces_score_1_to_7') }}, 0) as double) as ces_score_sum,
         count(*) filter (where has_comment) as comments_count,
         count(*) filter (where is_comment_replied) as comments_replied_count
     from responses

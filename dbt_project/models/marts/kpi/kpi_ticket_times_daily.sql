@@ -2,7 +2,8 @@
 -- Each measure sits on its own day: first response on the ticket's created day (tickets with a
 -- first reply), response time on the reply's day (agent replies with a waiting customer message),
 -- resolution on the day of the first resolution. Counts and sums are additive; means, medians
--- and 90th percentiles (quantile_cont) are for that cell only.
+-- and 90th percentiles (quantile_cont) are for that cell only. Sums and means are exact
+-- (integer milliseconds, macros/exact_sums.sql): the same in every build of the same files.
 with
 
 tickets as (
@@ -82,27 +83,27 @@ select
     group_id,
     priority,
     count(first_response_minutes) as first_response_count,
-    coalesce(sum(first_response_minutes), 0) as first_response_minutes_sum,
-    avg(first_response_minutes) as first_response_minutes_avg,
+    coalesce({{ exact_minutes_sum('first_response_minutes') }}, 0) as first_response_minutes_sum,
+    {{ exact_minutes_avg('first_response_minutes') }} as first_response_minutes_avg,
     median(first_response_minutes) as first_response_minutes_median,
     quantile_cont(first_response_minutes, 0.9) as first_response_minutes_p90,
     count(first_response_business_minutes) as first_response_business_count,
-    coalesce(sum(first_response_business_minutes), 0) as first_response_business_minutes_sum,
-    avg(first_response_business_minutes) as first_response_business_minutes_avg,
+    coalesce({{ exact_minutes_sum('first_response_business_minutes') }}, 0) as first_response_business_minutes_sum,
+    {{ exact_minutes_avg('first_response_business_minutes') }} as first_response_business_minutes_avg,
     median(first_response_business_minutes) as first_response_business_minutes_median,
     quantile_cont(first_response_business_minutes, 0.9) as first_response_business_minutes_p90,
     count(response_minutes) as response_count,
-    coalesce(sum(response_minutes), 0) as response_minutes_sum,
-    avg(response_minutes) as response_minutes_avg,
+    coalesce({{ exact_minutes_sum('response_minutes') }}, 0) as response_minutes_sum,
+    {{ exact_minutes_avg('response_minutes') }} as response_minutes_avg,
     median(response_minutes) as response_minutes_median,
     quantile_cont(response_minutes, 0.9) as response_minutes_p90,
     count(resolution_minutes) as resolution_count,
-    coalesce(sum(resolution_minutes), 0) as resolution_minutes_sum,
-    avg(resolution_minutes) as resolution_minutes_avg,
+    coalesce({{ exact_minutes_sum('resolution_minutes') }}, 0) as resolution_minutes_sum,
+    {{ exact_minutes_avg('resolution_minutes') }} as resolution_minutes_avg,
     median(resolution_minutes) as resolution_minutes_median,
     quantile_cont(resolution_minutes, 0.9) as resolution_minutes_p90,
-    coalesce(sum(resolution_minutes), 0) / 60.0 as resolution_hours_sum,
-    avg(resolution_minutes) / 60.0 as resolution_hours_avg,
+    coalesce({{ exact_minutes_sum('resolution_minutes') }}, 0) / 60.0 as resolution_hours_sum,
+    {{ exact_minutes_avg('resolution_minutes') }} / 60.0 as resolution_hours_avg,
     median(resolution_minutes) / 60.0 as resolution_hours_median,
     quantile_cont(resolution_minutes, 0.9) / 60.0 as resolution_hours_p90
 from measurements
