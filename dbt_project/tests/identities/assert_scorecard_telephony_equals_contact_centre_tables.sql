@@ -1,7 +1,9 @@
 -- Identity: every telephony call KPI's numerator and denominator in kpi_scorecard_monthly equals
 -- the same parts summed over kpi_contact_centre_daily (by call_month) and, separately, over
--- kpi_contact_centre_interval (by interval_month). All parts are integer counts or integer
--- seconds (exact in a double below 2^53), so they are compared exactly. Returns
+-- kpi_contact_centre_interval (by interval_month). Counts are integers; the seconds parts are
+-- exact sums of whole milliseconds (macros/exact_sums.sql; waits may have fractions of a second),
+-- so summing the detail rows' doubles back through exact_seconds_sum gives the scorecard's
+-- double to the bit. Everything is compared exactly. Returns
 -- (table, month, kpi_id) rows that differ.
 {{ config(severity='error') }}
 with
@@ -67,9 +69,9 @@ detail_months as (
         sum(short_abandoned_calls_count) as short_abandoned,
         sum(blocked_calls_count) as blocked,
         sum(answered_within_service_level_count) as within_service_level,
-        sum(answered_wait_seconds_sum) as answered_wait_seconds,
-        sum(abandoned_wait_seconds_sum) as abandoned_wait_seconds,
-        sum(handle_seconds_sum) as handle_seconds
+        {{ exact_seconds_sum('answered_wait_seconds_sum') }} as answered_wait_seconds,
+        {{ exact_seconds_sum('abandoned_wait_seconds_sum') }} as abandoned_wait_seconds,
+        {{ exact_seconds_sum('handle_seconds_sum') }} as handle_seconds
     from detail_rows
     group by all
 
