@@ -44,6 +44,7 @@ import pytest
 
 from dagster_project.publish import open_mart
 from tests.conftest import CliRun, _published
+from tests.golden import Kpi, assert_scorecard, scorecard_months
 
 QUIRKS_LANDING = Path(__file__).parent / "fixtures" / "asterisk" / "quirks" / "landing"
 APRIL = dt.date(2026, 4, 1)
@@ -81,18 +82,8 @@ EXPECTED = (
 def test_quirks_scorecard(
     quirks_mart: duckdb.DuckDBPyConnection, kpi_id: str, value: float, numerator: float, denominator: float | None
 ) -> None:
-    rows = quirks_mart.execute(
-        "select month, value, numerator, denominator from mart.kpi_scorecard_monthly where kpi_id = ?",
-        [kpi_id],
-    ).fetchall()
-    assert [row[0] for row in rows] == [APRIL], f"{kpi_id}: months {[row[0] for row in rows]}"
-    _, got_value, got_numerator, got_denominator = rows[0]
-    assert got_value == pytest.approx(value, abs=1e-9)
-    assert got_numerator == pytest.approx(numerator, abs=1e-9)
-    if denominator is None:
-        assert got_denominator is None
-    else:
-        assert got_denominator == pytest.approx(denominator, abs=1e-9)
+    assert scorecard_months(quirks_mart, kpi_id) == {APRIL}, kpi_id
+    assert_scorecard(quirks_mart, Kpi(kpi_id, APRIL, value, numerator, denominator))
 
 
 def test_quirks_calls_and_no_answered_call_without_agent(quirks_mart: duckdb.DuckDBPyConnection) -> None:
