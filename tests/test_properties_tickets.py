@@ -276,16 +276,12 @@ def test_fct_tickets_match_oracle(data: st.DataObject, tmp_path_factory) -> None
     run = run_pipeline(root / "landing", root / "data")
     assert run.returncode == 0, run.output[-4000:]
     with duckdb.connect(str(run.mart_path), read_only=True) as con:
-        # catalog-qualified: works before and after the mart file rename (shared_rules.md)
-        catalog = con.execute(
-            "select table_catalog from information_schema.tables"
-            " where table_schema = 'mart' and table_name = 'fct_tickets'"
-        ).fetchone()[0]
-        fct = f'"{catalog}".mart.fct_tickets'
         keys = list(oracle(tickets[0]))
         got = {
             r[0]: dict(zip(keys, r[1:], strict=True))
-            for r in con.execute(f"select ticket_id, {', '.join(keys)} from {fct} where ticket_id like 'P%'").fetchall()
+            for r in con.execute(
+                f"select ticket_id, {', '.join(keys)} from mart.fct_tickets where ticket_id like 'P%'"
+            ).fetchall()
         }
     assert set(got) == {t.ticket_id for t in tickets}
     diffs = []
