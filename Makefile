@@ -30,7 +30,7 @@ run: $(STAMP)
 	$(BIN)/support-kpi run --landing $(LANDING) --data-dir $(DATA_DIR)
 
 lint: $(STAMP)
-	$(BIN)/ruff check dagster_project tests scripts
+	$(BIN)/ruff check dagster_project demo_generator tests scripts
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
 
 test: $(STAMP) lint

@@ -40,7 +40,7 @@ def generate(
     """Write realistic, deterministic demo landing files."""
     from rich.console import Console
 
-    from dagster_project.generate import generate as generate_files
+    from demo_generator import generate as generate_files
 
     console = Console()
     clock = time.monotonic()

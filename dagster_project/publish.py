@@ -30,8 +30,8 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.faults import pause_point
 from dagster_project.settings import LEGACY_MART_FILE_NAME
+from dagster_project.testing.faults import pause_point
 
 MART_SCHEMA = "mart"
 _NEW = "new_mart"

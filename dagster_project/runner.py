@@ -138,7 +138,7 @@ def run_pipeline(settings: Settings) -> RunOutcome:
     anything is read or written, when another run holds it. (A job started by the Dagster daemon
     takes no run lock; its steps queue on the warehouse lock.)
     """
-    from dagster_project.faults import check_requested
+    from dagster_project.testing.faults import check_requested
     from dagster_project.warehouse import run_lock
 
     with run_lock(settings.data_dir):

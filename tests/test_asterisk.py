@@ -16,15 +16,19 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.adapters import AsteriskSettings
-from dagster_project.adapters.asterisk_cdr import read_cdr
-from dagster_project.adapters.asterisk_queue_log import read_queue_log
 from dagster_project.adapters.channels import agent_id
-from dagster_project.adapters.queue_log_agents import pause_state
-from dagster_project.adapters.queue_log_events import MalformedLine, parse_line
-from dagster_project.adapters.settings import CDR_TIME_ZONE_ENV, OUTBOUND_CONTEXTS_ENV, WRAPUP_ENV
 from dagster_project.contract import get_entity
 from dagster_project.loading import ContractError, EntityLoadResult, load_entity, pending_files
+from dagster_project.vendors.asterisk.cdr import read_cdr
+from dagster_project.vendors.asterisk.queue_log import read_queue_log
+from dagster_project.vendors.asterisk.queue_log_agents import pause_state
+from dagster_project.vendors.asterisk.queue_log_events import MalformedLine, parse_line
+from dagster_project.vendors.asterisk.settings import (
+    CDR_TIME_ZONE_ENV,
+    OUTBOUND_CONTEXTS_ENV,
+    WRAPUP_ENV,
+    AsteriskSettings,
+)
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "asterisk" / "landing"
 QUEUE_LOG = FIXTURE_LANDING / "telephony" / "asterisk_queue_log" / "queue_log"

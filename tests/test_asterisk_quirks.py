@@ -30,14 +30,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.adapters import AsteriskSettings
-from dagster_project.adapters.asterisk_cdr import read_cdr
-from dagster_project.adapters.asterisk_cdr_layout import CSV_LAYOUT, CUSTOM_LAYOUT, detect
-from dagster_project.adapters.asterisk_queue_log import read_queue_log
-from dagster_project.adapters.queue_log_events import parse_line
-from dagster_project.adapters.settings import CDR_LAYOUT_ENV
 from dagster_project.contract import get_entity
 from dagster_project.loading import load_entity
+from dagster_project.vendors.asterisk.cdr import read_cdr
+from dagster_project.vendors.asterisk.cdr_layout import CSV_LAYOUT, CUSTOM_LAYOUT, detect
+from dagster_project.vendors.asterisk.queue_log import read_queue_log
+from dagster_project.vendors.asterisk.queue_log_events import parse_line
+from dagster_project.vendors.asterisk.settings import CDR_LAYOUT_ENV, AsteriskSettings
 
 QUIRKS = Path(__file__).parent / "fixtures" / "asterisk" / "quirks" / "landing" / "telephony"
 QUEUE_LOGS = QUIRKS / "asterisk_queue_log"

@@ -40,11 +40,11 @@ import pytest
 
 from dagster_project.checksum import catalog_checksum, mart_checksum
 from dagster_project.contract import ENTITIES
-from dagster_project.faults import FAULT_ENV, MARKER, check_requested, pause_point, requested
 from dagster_project.loading.schema import LEDGER_TABLE, QUARANTINE_TABLE
 from dagster_project.publish import open_mart, stale_temp_files, write_atomic
 from dagster_project.settings import MART_FILE_NAME, Settings
 from dagster_project.state import Freshness, check_freshness
+from dagster_project.testing.faults import FAULT_ENV, MARKER, check_requested, pause_point, requested
 from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS, RUN_LOCK_NAME, RunInProgressError, connect, run_lock
 from tests.conftest import GOLDEN_LANDING, REPO
 

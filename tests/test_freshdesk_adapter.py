@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from dagster_project.adapters.base import AdapterOutput, UnreadableFile
-from dagster_project.adapters.freshdesk import read_freshdesk
-from dagster_project.adapters.freshdesk_settings import (
+from dagster_project.adapters.registry import adapters_for, get_adapter
+from dagster_project.contract.helpdesk import TICKETS
+from dagster_project.vendors.freshdesk.adapter import read_freshdesk
+from dagster_project.vendors.freshdesk.settings import (
     CATEGORY_FIELD_ENV,
     MERGED_TAGS_ENV,
     SOURCES_ENV,
@@ -20,8 +22,6 @@ from dagster_project.adapters.freshdesk_settings import (
     FreshdeskSettings,
     FreshdeskSettingsError,
 )
-from dagster_project.adapters.registry import adapters_for, get_adapter
-from dagster_project.contract.helpdesk import TICKETS
 
 ENV_VARS = (STATUSES_ENV, SOURCES_ENV, TYPES_ENV, CATEGORY_FIELD_ENV, MERGED_TAGS_ENV)
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from dagster_project.connectors import ConnectorAuthError, ConnectorConfigError
-from dagster_project.connectors.freshdesk_api import FreshdeskConfig, pull_freshdesk
 from dagster_project.connectors.pages import PageStore
+from dagster_project.vendors.freshdesk.api import FreshdeskConfig, pull_freshdesk
 from tests.replay_server import ReplayServer, Reply, key, replay_server
 from tests.test_zendesk_api import Crash, FakeClock
 

@@ -25,8 +25,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from dagster_project.adapters.base import UnreadableFile
-from dagster_project.adapters.ga4 import read_ga4
-from dagster_project.adapters.ga4_settings import (
+from dagster_project.contract import get_entity
+from dagster_project.loading import ContractError, load_entity
+from dagster_project.vendors.ga4.adapter import read_ga4
+from dagster_project.vendors.ga4.settings import (
     ARTICLE_PATTERN_ENV,
     CATEGORY_PATTERN_ENV,
     FORUM_PATTERN_ENV,
@@ -36,8 +38,6 @@ from dagster_project.adapters.ga4_settings import (
     Ga4Settings,
     Ga4SettingsError,
 )
-from dagster_project.contract import get_entity
-from dagster_project.loading import ContractError, load_entity
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "ga4" / "landing"
 EXPORT_NAME = "events_20240229-000000000000.json"

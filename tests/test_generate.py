@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dagster_project.contract import get_entity
-from dagster_project.generate import generate
+from demo_generator import generate
 
 END = date(2026, 3, 31)
 CUTOFF = datetime(2026, 4, 1, tzinfo=UTC)

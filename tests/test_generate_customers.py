@@ -15,10 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from dagster_project.contract import get_entity
-from dagster_project.generate import generate
-from dagster_project.generate.facts import agent_skill
-from dagster_project.generate.staff import build_staff
-from dagster_project.generate.world import World
+from demo_generator import generate
+from demo_generator.facts import agent_skill
+from demo_generator.staff import build_staff
+from demo_generator.world import World
 
 ROOT = Path(__file__).resolve().parents[1]
 END = date(2026, 3, 31)

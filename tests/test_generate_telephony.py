@@ -16,10 +16,10 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-import dagster_project.generate as generator
+import demo_generator as generator
 from dagster_project.contract import get_entity
-from dagster_project.generate import generate
-from dagster_project.generate.telephony import Calls, States, Telephony
+from demo_generator import generate
+from demo_generator.telephony import Calls, States, Telephony
 
 END = date(2026, 3, 31)
 CUTOFF = datetime(2026, 4, 1, tzinfo=UTC)

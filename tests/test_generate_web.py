@@ -17,10 +17,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from dagster_project.contract import get_entity
-from dagster_project.generate import generate
-from dagster_project.generate.web_common import grouped_cumsum
-from dagster_project.generate.web_kb import SECTIONS, Pages
 from dagster_project.loading import EntityLoadResult, load_entity
+from demo_generator import generate
+from demo_generator.web_common import grouped_cumsum
+from demo_generator.web_kb import SECTIONS, Pages
 
 RUN = {"days": 60, "scale": 0.5, "seed": 7, "end_date": date(2026, 3, 15)}
 ENTITIES = ("web_events", "bot_conversations", "forum_posts", "social_interactions")

@@ -1,4 +1,4 @@
-"""Staffing forecast (Erlang C): `dagster_project/staffing.py` and the dbt models behind
+"""Staffing forecast (Erlang C): `demo_generator/staffing.py` and the dbt models behind
 `mart.kpi_staffing_forecast`.
 
 * The kpis.md check (100 calls per 30 min, AHT 180 s, 80 % in 20 s -> 14 agents, 88.8 %, 7.8 s).
@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.staffing import (
+from demo_generator.staffing import (
     asa,
     erlang_c,
     required_agents,

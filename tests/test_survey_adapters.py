@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.adapters.qualtrics import read_qualtrics
 from dagster_project.adapters.survey_export import TIME_ZONE_ENV
 from dagster_project.adapters.survey_mapping import DEFAULT_MAP, MAP_ENV, MappingError, read_mapping
-from dagster_project.adapters.surveymonkey import column_headers, read_surveymonkey
 from dagster_project.contract import get_entity
 from dagster_project.loading import ContractError, load_entity
+from dagster_project.vendors.qualtrics.adapter import read_qualtrics
+from dagster_project.vendors.surveymonkey.adapter import column_headers, read_surveymonkey
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
 FIXTURE_LANDING = FIXTURES / "landing"

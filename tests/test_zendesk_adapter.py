@@ -15,11 +15,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from dagster_project.adapters import get_adapter, zendesk, zendesk_evidence
+from dagster_project.adapters import get_adapter
 from dagster_project.adapters.base import RejectedLine, UnreadableFile
-from dagster_project.adapters.zendesk import read_zendesk
-from dagster_project.adapters.zendesk_evidence import context_fingerprint
-from dagster_project.adapters.zendesk_settings import (
+from dagster_project.contract import get_entity
+from dagster_project.loading import load_entity
+from dagster_project.vendors.zendesk import adapter as zendesk
+from dagster_project.vendors.zendesk import evidence as zendesk_evidence
+from dagster_project.vendors.zendesk.adapter import read_zendesk
+from dagster_project.vendors.zendesk.evidence import context_fingerprint
+from dagster_project.vendors.zendesk.settings import (
     CATEGORY_FIELD_ENV,
     CATEGORY_TAG_PREFIX_ENV,
     CHANNEL_MAP_ENV,
@@ -29,8 +33,6 @@ from dagster_project.adapters.zendesk_settings import (
     ZendeskSettings,
     ZendeskSettingsError,
 )
-from dagster_project.contract import get_entity
-from dagster_project.loading import load_entity
 
 SETTINGS = ZendeskSettings()
 AGENT, ADMIN, CUSTOMER, FORMER = 900, 901, 501, 777  # user ids

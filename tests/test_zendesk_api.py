@@ -17,7 +17,7 @@ import pytest
 from dagster_project.connectors import ConnectorAuthError, ConnectorConfigError, pull_vendor
 from dagster_project.connectors.http import Clock, ConnectorError, ConnectorHTTPError, Throttle
 from dagster_project.connectors.pages import PageStore
-from dagster_project.connectors.zendesk_api import ZendeskConfig, pull_zendesk
+from dagster_project.vendors.zendesk.api import ZendeskConfig, pull_zendesk
 from tests.replay_server import ReplayServer, Reply, key, replay_server
 
 START = 1767225600  # SUPPORT_KPI_ZENDESK_START=2026-01-01

@@ -7,13 +7,11 @@ landing row. See docs/asterisk.md for the Asterisk adapters.
 
 from dagster_project.adapters.base import Adapter, AdapterOutput, RejectedLine
 from dagster_project.adapters.registry import ADAPTERS, adapters_for, get_adapter
-from dagster_project.adapters.settings import AsteriskSettings
 
 __all__ = [
     "ADAPTERS",
     "Adapter",
     "AdapterOutput",
-    "AsteriskSettings",
     "RejectedLine",
     "adapters_for",
     "get_adapter",

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dagster_project.adapters import (
-    asterisk_cdr,
-    asterisk_queue_log,
-    freshdesk,
-    ga4,
-    qualtrics,
-    surveymonkey,
-    zendesk,
-    zendesk_evidence,
-)
 from dagster_project.adapters.base import Adapter, AdapterOutput
 from dagster_project.contract import Entity
+from dagster_project.vendors.asterisk import cdr as asterisk_cdr
+from dagster_project.vendors.asterisk import queue_log as asterisk_queue_log
+from dagster_project.vendors.freshdesk import adapter as freshdesk
+from dagster_project.vendors.ga4 import adapter as ga4
+from dagster_project.vendors.qualtrics import adapter as qualtrics
+from dagster_project.vendors.surveymonkey import adapter as surveymonkey
+from dagster_project.vendors.zendesk import adapter as zendesk
+from dagster_project.vendors.zendesk import evidence as zendesk_evidence
 
 
 def _read_queue_log(path: Path, entity: str) -> AdapterOutput:

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from dagster_project.connectors.base import Log, PullResult, default_log, environ
-from dagster_project.connectors.freshdesk_api import FreshdeskConfig, pull_freshdesk
 from dagster_project.connectors.http import ConnectorAuthError, ConnectorConfigError, ConnectorError
-from dagster_project.connectors.zendesk_api import ZendeskConfig, pull_zendesk
+from dagster_project.vendors.freshdesk.api import FreshdeskConfig, pull_freshdesk
+from dagster_project.vendors.zendesk.api import ZendeskConfig, pull_zendesk
 
 __all__ = [
     "VENDORS",

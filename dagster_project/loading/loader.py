@@ -19,7 +19,6 @@ import duckdb
 
 from dagster_project.adapters import get_adapter
 from dagster_project.contract import METADATA_COLUMNS, Entity
-from dagster_project.faults import pause_point
 from dagster_project.loading.adapter_stage import stage_adapter_file
 from dagster_project.loading.files import LandingFile, scan, sha256_of
 from dagster_project.loading.quarantine import resolve_keys_loaded_later, resolve_reloaded
@@ -45,6 +44,7 @@ from dagster_project.loading.validate import (
     quarantine_fields,
     raw_name,
 )
+from dagster_project.testing.faults import pause_point
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
                 file.adapter_context,
             ],
         )
-        pause_point("load")  # test hook (dagster_project/faults.py); does nothing unless requested
+        pause_point("load")  # test hook (dagster_project/testing/faults.py); does nothing unless requested
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -11,7 +11,7 @@
     unknown traffic (calls without any AHT) gives nulls. Both targets are compared with a
     tolerance of 1e-9 so that a load exactly on a boundary (1071 calls x 30 s = 17.85 Erlangs on
     21 agents is exactly 85 %) is not pushed over it by floating-point noise in A.
-    tests/test_staffing.py runs this model's compiled SQL against dagster_project/staffing.py.
+    tests/test_staffing.py runs this model's compiled SQL against demo_generator/staffing.py.
 -#}
 {%- set threshold_seconds = var('service_level_threshold_seconds') -%}
 {%- set erlang_c -%}
