@@ -347,11 +347,15 @@ def test_run_pulls_both_apis_loads_and_publishes(tmp_path: Path, monkeypatch: py
     assert len(reports) == 2
     report = json.loads(reports[0].read_text())
     assert report["status"] == "success"
-    assert report["steps"][0]["step"] == "connectors_pull"
+    # The pulls are the job's first steps (issue 13: no pull outside the job), each once, then the
+    # freshness decision, then the loads.
+    steps = [step["step"] for step in report["steps"]]
+    assert steps[:3] == ["connectors__freshdesk", "connectors__zendesk", "pipeline__freshness"]
+    assert [step for step in steps if step.startswith("connectors")] == steps[:2]
+    assert all(step["status"] == "success" for step in report["steps"][:3])
     assert report["dbt"]["tests_run"] > 0 and report["dbt"]["tests_failed"] == 0
-    # The job ran without the pull assets (pulled already), but with every quality gate.
+    # The job ran with every quality gate.
     assert {"raw/helpdesk/tickets", "raw/helpdesk/ticket_events"} <= set(report["gates"])
-    assert not any(step["step"].startswith("connectors__") for step in report["steps"][1:])
     zendesk, freshdesk = report["connectors"]["zendesk"], report["connectors"]["freshdesk"]
     assert zendesk["rows_by_stream"] == {"groups": 1, "ticket_events": 11, "tickets": 4, "users": 4}
     assert (zendesk["requests"], zendesk["retries"]) == (7, 1)
