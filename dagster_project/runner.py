@@ -21,7 +21,8 @@ JOB_NAME = "daily_kpi_job"
 
 
 class MissingReportError(RuntimeError):
-    """The run ended without a report (it died before the job could write one)."""
+    """The run ended without a report: it failed before the job's guard held the data folder
+    (a resource or setting it could not set up)."""
 
 
 @dataclass
@@ -81,7 +82,8 @@ def run_pipeline(settings: Settings) -> RunOutcome:
             )
             found = find_report(settings, result.run_id)
             if found is None:
-                raise MissingReportError(f"run {result.run_id} left no run report in {settings.reports_dir}")
+                why = "; ".join(run_errors(result)) or "no error recorded"
+                raise MissingReportError(f"run {result.run_id} ended without a run report: {why}")
             path, report = found
             return RunOutcome(status=str(report.get("status")), run_id=result.run_id, report_path=path, report=report)
 
@@ -94,6 +96,18 @@ def run_pipeline(settings: Settings) -> RunOutcome:
             if probe.refused:
                 return probe
         return execute(None)
+
+
+def run_errors(result: Any) -> list[str]:
+    """The errors a run recorded outside its steps too (a resource that failed to set up), in order."""
+    from dagster_project.run_report import root_message
+
+    messages: list[str] = []
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        if error is not None and (message := root_message(error)) not in messages:
+            messages.append(message)
+    return messages
 
 
 def print_failed_gates(console: Any, gates: dict[str, dict[str, Any]]) -> None:

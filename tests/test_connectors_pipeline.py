@@ -394,17 +394,18 @@ def test_run_pulls_both_apis_loads_and_publishes(tmp_path: Path, monkeypatch: py
 
     # 3. The second run asked both APIs (cursor, end_time, watermark), found nothing new: no-op.
     assert "nothing to do" in second.output
+    # The job's pull steps run in step-key order: connectors__freshdesk, then connectors__zendesk.
     assert second_routes == [
-        key("/api/v2/groups.json"),
-        key(ZD_USERS, {"cursor": "u1"}),
-        key(ZD_TICKETS, {"cursor": "z2"}),
-        key(ZD_EVENTS, {"start_time": ZD_END, "include": "comment_events"}),
-        key(ZD_METRICS, {"start_time": START}),
         key("/api/v2/agents", {"per_page": 100, "page": 1}),
         key("/api/v2/groups", {"per_page": 100, "page": 1}),
         key("/api/v2/tickets", fd_tickets_params("2026-01-14T11:00:00Z")),
         key("/api/v2/tickets", fd_tickets_params("2026-01-15T11:00:00Z", "deleted")),
         key("/api/v2/tickets", fd_tickets_params(SINCE, "spam")),
+        key("/api/v2/groups.json"),
+        key(ZD_USERS, {"cursor": "u1"}),
+        key(ZD_TICKETS, {"cursor": "z2"}),
+        key(ZD_EVENTS, {"start_time": ZD_END, "include": "comment_events"}),
+        key(ZD_METRICS, {"start_time": START}),
     ]
     second_report = json.loads(reports[1].read_text())
     assert second_report["status"] == "skipped"

@@ -128,6 +128,21 @@ def test_guard_marks_runs_killed_on_the_folder_failed(pull_only: tuple[dg.Assets
     assert statuses[result.run_id] == dg.DagsterRunStatus.SUCCESS
 
 
+def test_run_failing_before_the_guard_holds_the_folder_names_its_error(
+    pull_only: tuple[dg.AssetsDefinition, Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No report then (the guard never held the folder); the launcher prints the run's own error."""
+    from dagster_project.runner import run_errors
+
+    asset, pipeline, data_dir = pull_only
+    monkeypatch.setenv(FAULT_ENV, "lod")  # a misspelt fault point: the guard refuses to start
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize([asset], resources={"pipeline": pipeline}, instance=instance, raise_on_error=False)
+    assert not result.success
+    assert not (data_dir / "reports").exists()
+    assert any("unknown fault point(s) lod" in message for message in run_errors(result)), run_errors(result)
+
+
 def test_sensor_evaluates_while_a_run_holds_the_folder(tmp_path: Path) -> None:
     """Outside a run the pipeline resource takes no lock: the landing sensor keeps ticking."""
     from dagster_project.defs.automation import landing_files_sensor
