@@ -56,13 +56,16 @@ def generate(
 def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption = Path("data")) -> None:
     """Load new landing files, dbt build with tests, publish the mart, print the scorecard.
 
-    Exits 75 at once, changing nothing, when another run holds the data folder's run lock.
+    Executes the Dagster job daily_kpi_job on the data folder's Dagster instance (<data-dir>/dagster),
+    as the schedule, the sensor and the UI do; the job writes the run report. Exits 0 when it
+    published or found nothing to do, 1 when it failed, 75 at once, changing nothing, when another
+    run holds the data folder.
     """
     from dagster_project.progress import console
     from dagster_project.publish import open_mart
-    from dagster_project.runner import run_pipeline
+    from dagster_project.runner import MissingReportError, print_dbt_warnings, print_failed_gates, run_pipeline
     from dagster_project.scorecard import latest_complete_month, print_scorecard, scorecard_rows
-    from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS, RunInProgressError
+    from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS
 
     settings = Settings.from_env(landing=landing, data_dir=data_dir)
     if not settings.landing_dir.is_dir():
@@ -70,10 +73,20 @@ def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption =
         raise typer.Exit(2)
     try:
         outcome = run_pipeline(settings)
-    except RunInProgressError as busy:
-        console.print(f"[red bold]{busy}[/red bold]")
-        raise typer.Exit(EXIT_RUN_IN_PROGRESS) from None
-    if not outcome.published and not outcome.skipped:
+    except MissingReportError as missing:
+        console.print(f"[red bold]run failed: {missing}[/red bold]")
+        raise typer.Exit(1) from None
+    if outcome.refused:
+        for error in outcome.errors:
+            console.print(f"[red bold]{error}[/red bold]", soft_wrap=True)
+        console.print(f"run report: {outcome.report_path}")
+        raise typer.Exit(EXIT_RUN_IN_PROGRESS)
+    print_failed_gates(console, outcome.report.get("gates") or {})
+    print_dbt_warnings(console, outcome.report)
+    if outcome.skipped:
+        reason = outcome.report.get("reason")
+        console.print(f"[green]✓ nothing to do:[/green] {reason}; {settings.mart_path} is current")
+    elif not outcome.published:
         console.print("[red bold]run failed: nothing was published[/red bold]")
         for error in outcome.errors:
             console.print(f"[red]  {error}[/red]")
@@ -198,15 +211,20 @@ def ui(
     data_dir: DataDirOption = Path("data"),
     port: Annotated[int, typer.Option(help="Port of the Dagster web UI.")] = 3000,
 ) -> None:
-    """Start `dagster dev` on the project (asset graph, runs, schedules, sensors, checks)."""
+    """Start `dagster dev` on the project (asset graph, runs, schedules, sensors, checks).
+
+    Uses the data folder's Dagster instance (<data-dir>/dagster, or $DAGSTER_HOME when set): every
+    run shows, `support-kpi run`'s included; the daemon's runs wait in its queue, one at a time.
+    """
+    from dagster_project.instance import DAGSTER_HOME_ENV, ensure_dagster_home
     from dagster_project.manifest import ensure_manifest
 
     settings = Settings.from_env(landing=landing, data_dir=data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.export()
     ensure_manifest()
-    dagster_home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.data_dir / "dagster_home")))
-    dagster_home.mkdir(parents=True, exist_ok=True)
+    # The data folder's instance, where `support-kpi run` records its runs too (instance.py).
+    os.environ[DAGSTER_HOME_ENV] = str(ensure_dagster_home(settings))
     command = [
         str(Path(sys.executable).with_name("dagster")),
         "dev",

@@ -15,6 +15,7 @@ from rich.console import Console
 console = Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 140)
 
 _NOISE = ("Writing file at", "Loading file from")
+_SKIPPING = "Skipping step "
 # dagster-dbt forwards every dbt log line; on the terminal keep only problems and our summary.
 _DBT_STEP = "support_kpi_dbt"
 _DBT_KEEP = re.compile(r"\b(ERROR|FAIL|WARN)\b|^dbt build:")
@@ -24,6 +25,9 @@ class _StepLineHandler(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
         self._started: dict[str, float] = {}
+        # Steps are skipped after a failure, or when the freshness step found nothing to do: only
+        # the former is worth a line per step (the latter is said once, by that step and the CLI).
+        self._failed = False
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = record.__dict__.get("dagster_meta") or {}
@@ -32,6 +36,8 @@ class _StepLineHandler(logging.Handler):
         if event is None:
             message = str(meta.get("orig_message") or record.getMessage())
             if step == _DBT_STEP and not _DBT_KEEP.search(message):
+                return
+            if not self._failed and message.startswith(_SKIPPING):
                 return
             if record.levelno >= logging.INFO and step and not message.startswith(_NOISE):
                 style = "yellow" if record.levelno >= logging.WARNING else "dim"
@@ -43,9 +49,10 @@ class _StepLineHandler(logging.Handler):
             console.print(f"[bold]▶ {step}[/bold]")
         elif kind in {"STEP_SUCCESS", "STEP_FAILURE"}:
             seconds = time.monotonic() - self._started.get(step, time.monotonic())
+            self._failed = self._failed or kind == "STEP_FAILURE"
             mark = "[green]✓[/green]" if kind == "STEP_SUCCESS" else "[red]✗[/red]"
             console.print(f"{mark} {step} [dim]{seconds:.1f} s[/dim]")
-        elif kind == "STEP_SKIPPED":
+        elif kind == "STEP_SKIPPED" and self._failed:
             console.print(f"[yellow]- {step} skipped (an upstream step failed)[/yellow]")
 
 

@@ -83,6 +83,21 @@ def run_lock(data_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def run_lock_held(data_dir: Path) -> bool:
+    """Is ``<data-dir>/run.lock`` held by a run now? A probe: takes and drops the lock at once."""
+    path = data_dir / RUN_LOCK_NAME
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing the file drops a lock taken here
+    return False
+
+
 @contextmanager
 def warehouse_lock(lock_path: Path, timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)

@@ -347,11 +347,15 @@ def test_run_pulls_both_apis_loads_and_publishes(tmp_path: Path, monkeypatch: py
     assert len(reports) == 2
     report = json.loads(reports[0].read_text())
     assert report["status"] == "success"
-    assert report["steps"][0]["step"] == "connectors_pull"
+    # The pulls are the job's first steps (issue 13: no pull outside the job), each once, then the
+    # freshness decision, then the loads.
+    steps = [step["step"] for step in report["steps"]]
+    assert steps[:3] == ["connectors__freshdesk", "connectors__zendesk", "pipeline__freshness"]
+    assert [step for step in steps if step.startswith("connectors")] == steps[:2]
+    assert all(step["status"] == "success" for step in report["steps"][:3])
     assert report["dbt"]["tests_run"] > 0 and report["dbt"]["tests_failed"] == 0
-    # The job ran without the pull assets (pulled already), but with every quality gate.
+    # The job ran with every quality gate.
     assert {"raw/helpdesk/tickets", "raw/helpdesk/ticket_events"} <= set(report["gates"])
-    assert not any(step["step"].startswith("connectors__") for step in report["steps"][1:])
     zendesk, freshdesk = report["connectors"]["zendesk"], report["connectors"]["freshdesk"]
     assert zendesk["rows_by_stream"] == {"groups": 1, "ticket_events": 11, "tickets": 4, "users": 4}
     assert (zendesk["requests"], zendesk["retries"]) == (7, 1)
@@ -390,17 +394,18 @@ def test_run_pulls_both_apis_loads_and_publishes(tmp_path: Path, monkeypatch: py
 
     # 3. The second run asked both APIs (cursor, end_time, watermark), found nothing new: no-op.
     assert "nothing to do" in second.output
+    # The job's pull steps run in step-key order: connectors__freshdesk, then connectors__zendesk.
     assert second_routes == [
-        key("/api/v2/groups.json"),
-        key(ZD_USERS, {"cursor": "u1"}),
-        key(ZD_TICKETS, {"cursor": "z2"}),
-        key(ZD_EVENTS, {"start_time": ZD_END, "include": "comment_events"}),
-        key(ZD_METRICS, {"start_time": START}),
         key("/api/v2/agents", {"per_page": 100, "page": 1}),
         key("/api/v2/groups", {"per_page": 100, "page": 1}),
         key("/api/v2/tickets", fd_tickets_params("2026-01-14T11:00:00Z")),
         key("/api/v2/tickets", fd_tickets_params("2026-01-15T11:00:00Z", "deleted")),
         key("/api/v2/tickets", fd_tickets_params(SINCE, "spam")),
+        key("/api/v2/groups.json"),
+        key(ZD_USERS, {"cursor": "u1"}),
+        key(ZD_TICKETS, {"cursor": "z2"}),
+        key(ZD_EVENTS, {"start_time": ZD_END, "include": "comment_events"}),
+        key(ZD_METRICS, {"start_time": START}),
     ]
     second_report = json.loads(reports[1].read_text())
     assert second_report["status"] == "skipped"

@@ -1,11 +1,12 @@
 """An adapter's unreadable-file error reaches the user with the file's name (issue 12 item 8).
 
 The loader raises `ContractError("<file>: <adapter> file not loaded: <why>")` from the adapter's
-`UnreadableFile("<why>")`. The runner turns a failed Dagster step into the line the CLI prints
-(`run failed ... <step>: <message>`) and the run report's `errors`; it used to take the innermost
+`UnreadableFile("<why>")`. The run report (dagster_project/run_report.py, written by the job) turns
+a failed Dagster step into the run report's `errors`, which the CLI prints (`run failed ... <step>:
+<message>`); it used to take the innermost
 cause of the chain, i.e. the adapter's exception without the file name. Here a real Dagster job
 whose step runs the real loader on a bad file of two adapters (Qualtrics CSV, GA4 Parquet) fails,
-and the runner's collection of its event log must name the file and the rule.
+and the report's collection of its event log must name the file and the rule.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 
 from dagster_project.contract import get_entity
 from dagster_project.loading import load_entity
-from dagster_project.runner import _collect
+from dagster_project.run_report import collect
 
 
 def _bad_qualtrics(landing: Path) -> tuple[str, str]:
@@ -62,7 +63,7 @@ def test_step_error_names_the_file(bad_file: Callable[[Path], tuple[str, str]], 
     instance = dg.DagsterInstance.ephemeral()
     result = load_job.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
-    _steps, _entities, errors = _collect(instance, result.run_id)
+    _steps, _entities, errors = collect(instance, result.run_id)
     assert len(errors) == 1
     assert errors[0].startswith("load_bad_file: ")
     assert expected in errors[0], errors[0]

@@ -6,6 +6,7 @@ from dagster_project.adapters import adapters_for
 from dagster_project.contract import ENTITIES
 from dagster_project.contract.model import Entity
 from dagster_project.defs.connectors import PULL_ASSET_KEYS
+from dagster_project.defs.freshness import FRESHNESS_KEY
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.loading import ensure_raw_schema, load_entity
 from dagster_project.loading.quarantine import quarantine_dir, write_quarantine_files
@@ -28,7 +29,8 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(entity.source, entity.name),
         group_name=entity.source,
-        deps=pull_deps(entity),
+        # After the freshness decision: when it finds nothing to do, the load is skipped.
+        deps=[FRESHNESS_KEY, *pull_deps(entity)],
         kinds={"duckdb"},
         description=(
             f"{entity.description}\n\nLoaded from `<landing>/{entity.source}/{entity.name}/` "

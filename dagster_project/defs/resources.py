@@ -1,6 +1,8 @@
 """Resources shared by the assets: where the pipeline's files live, and the dbt CLI."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -11,7 +13,10 @@ from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, Settings
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """Landing folder and data folder; defaults come from SUPPORT_KPI_LANDING / _DATA_DIR."""
+    """Landing folder and data folder; defaults come from SUPPORT_KPI_LANDING / _DATA_DIR.
+
+    Every asset and check needs it, so in a run it is also the run's guard (defs/run_guard.py).
+    """
 
     landing_dir: str = os.environ.get(LANDING_ENV, "data/landing")
     data_dir: str = os.environ.get(DATA_DIR_ENV, "data")
@@ -21,6 +26,14 @@ class PipelineSettings(dg.ConfigurableResource):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings.export()
         return settings
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["PipelineSettings"]:
+        """In a run: hold the data folder for the whole run and write the run report (defs/run_guard.py)."""
+        from dagster_project.defs.run_guard import guard_run
+
+        with guard_run(self.settings, context):
+            yield self
 
 
 @dg.definitions
