@@ -30,11 +30,11 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from dagster_project.testing.faults import FAULT_ENV, MARKER, PAUSE_SECONDS_ENV
 from dagster_project.instance import DAGSTER_HOME_ENV, INSTANCE_CONFIG, dagster_home, ensure_dagster_home
 from dagster_project.publish import open_mart, stale_temp_files
 from dagster_project.run_report import TRIGGER_TAG, find_report, trigger_of
 from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, MART_FILE_NAME, WAREHOUSE_ENV, Settings
+from dagster_project.testing.faults import FAULT_ENV, MARKER, PAUSE_SECONDS_ENV
 from dagster_project.warehouse import run_lock
 from tests.conftest import GOLDEN_LANDING, REPO, support_kpi
 
