@@ -30,7 +30,7 @@ from typing import Any
 import dagster as dg
 import pytest
 
-from dagster_project.instance import DAGSTER_HOME_ENV, INSTANCE_CONFIG, dagster_home, ensure_dagster_home
+from dagster_project.instance import DAGSTER_HOME_ENV, dagster_home, ensure_dagster_home, instance_config
 from dagster_project.publish import open_mart, stale_temp_files
 from dagster_project.run_report import TRIGGER_TAG, find_report, trigger_of
 from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, MART_FILE_NAME, WAREHOUSE_ENV, Settings
@@ -162,8 +162,11 @@ def test_instance_config_queues_daemon_runs_one_at_a_time(tmp_path: Path) -> Non
     settings = Settings.from_env(landing=tmp_path, data_dir=tmp_path / "data")
     home = ensure_dagster_home(settings, env={})
     assert home == settings.data_dir / "dagster"
-    assert (home / "dagster.yaml").read_text() == INSTANCE_CONFIG
+    assert (home / "dagster.yaml").read_text() == instance_config(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
+        # Every run's events in one SQLite file inside the folder.
+        assert type(instance.event_log_storage).__name__ == "ConsolidatedSqliteEventLogStorage"
+        assert Path(instance.event_log_storage._base_dir) == home / "history"
         coordinator = instance.run_coordinator
         assert type(coordinator).__name__ == "QueuedRunCoordinator"
         assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
