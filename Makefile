@@ -1,5 +1,6 @@
 # make run   — fresh clone → venv, demo data, full pipeline, scorecard printed
-# make test  — fresh clone → venv, lint, the whole test suite
+# make test  — fresh clone → venv, lint, the whole test suite (both tiers, on TEST_WORKERS workers)
+# make test-fast — the fast tier: unit and dbt unit tests, no pipeline run (under 2 minutes)
 # make bench — benchmark at scale 1 and 10 (medians of 3 runs) → BENCHMARKS.md
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,8 +12,11 @@ LANDING ?= $(DATA_DIR)/landing
 DEMO_DAYS ?= 180
 DEMO_SCALE ?= 0.2
 DEMO_SEED ?= 42
+# pytest-xdist workers; --dist loadgroup keeps the tests of one built warehouse on one worker.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: setup run test lint bench ui clean
+.PHONY: setup run test test-fast lint bench ui clean
 
 setup: $(STAMP)
 
@@ -34,7 +38,10 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m fast $(PYTEST_PARALLEL)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --scales 1 10 --repeats 3 --output BENCHMARKS.md
