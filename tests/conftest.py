@@ -209,8 +209,9 @@ def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.Compl
 # ---------------------------------------------------------------------------------------------
 # Test tiers. This is the one place that decides which tests are `fast` (no pipeline run, no dbt
 # build of real data) and which are `pipeline` (build a warehouse or run `support-kpi run`):
-# `make test-fast` runs `-m fast`, `make test` runs both. Under pytest-xdist (`--dist loadgroup`)
-# every test sharing a built warehouse is put in one xdist group, so each warehouse is built once.
+# `make test-fast` runs `-m fast`, `make test` runs both. Tests sharing a built warehouse get one
+# xdist group, for `--dist loadgroup` (not yet effective: pytest-xdist 3.8 cannot rename pytest
+# 9.2's node ids, so `make test` runs in one process; see the Makefile).
 # ---------------------------------------------------------------------------------------------
 
 # Session fixtures that build a warehouse (directly or through the fixtures they depend on).
@@ -294,6 +295,7 @@ def _build_groups(items: list[pytest.Item]) -> dict[str, str]:
     return {nodeid: find(keys[0]) for nodeid, keys in keys_of.items() if keys}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     pipeline = [item for item in items if tier_of(item) == "pipeline"]
     groups = _build_groups(pipeline)
