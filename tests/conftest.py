@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from dagster_project.loading import ensure_raw_schema
 from dagster_project.publish import open_mart
 from dagster_project.settings import MART_FILE_NAME
 
@@ -51,6 +53,8 @@ class CliRun:
 
 def support_kpi(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run the real console entry point in a child process, output captured."""
+    if args[:1] == ("run",):
+        guard_fast_tier("support-kpi run")
     return subprocess.run(
         [sys.executable, "-m", "dagster_project.cli", *args],
         cwd=REPO,
@@ -160,3 +164,168 @@ def demo_run(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Cl
     run = run_pipeline(demo_landing, data_dir)
     assert run.returncode == 0, run.output
     return run
+
+
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse with every relation of the dbt project and no fact rows: the raw schema as the
+    loader creates it, the seeds, and every model built with ``dbt build --empty`` (dbt >= 1.8).
+    Enough for dbt unit tests, which need their parents' relations but not their rows (~20 s,
+    against a whole pipeline run for a real warehouse)."""
+    root = tmp_path_factory.mktemp("empty-warehouse")
+    warehouse = root / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    try:
+        ensure_raw_schema(con)
+    finally:
+        con.close()
+    done = dbt("build", "--empty", "--exclude-resource-type", "unit_test", "test", warehouse=warehouse, work=root)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    return warehouse
+
+
+def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The real dbt project against ``warehouse``, with target and logs under ``work`` (so concurrent
+    dbt processes never share a target folder)."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        cwd=REPO / "dbt_project",
+        env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(warehouse), **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Test tiers. This is the one place that decides which tests are `fast` (no pipeline run, no dbt
+# build of real data) and which are `pipeline` (build a warehouse or run `support-kpi run`):
+# `make test-fast` runs `-m fast`, `make test` runs both. Tests sharing a built warehouse get one
+# xdist group, for `--dist loadgroup` (not yet effective: pytest-xdist 3.8 cannot rename pytest
+# 9.2's node ids, so `make test` runs in one process; see the Makefile).
+# ---------------------------------------------------------------------------------------------
+
+# Session fixtures that build a warehouse (directly or through the fixtures they depend on).
+SESSION_BUILDS = frozenset(
+    {
+        "golden_run",
+        "golden_telephony_mart",
+        "golden_surveys_mart",
+        "golden_customers_mart",
+        "golden_customers_dates_run",
+        "golden_web_mart",
+        "asterisk_mart",
+        "demo_run",
+        "fresh_run",
+        "incremental_transformed_run",
+    }
+)
+# Module fixtures that build a warehouse: their whole module is one xdist group.
+MODULE_BUILDS = frozenset(
+    {
+        "quirks_run",
+        "chain",
+        "freshdesk_run",
+        "ga4_run",
+        "scenario",
+        "compiled_required_agents_sql",
+        "staffing_forecast",
+        "tampered_results",
+        "boundaries_run",
+        "zendesk_run",
+    }
+)
+# Tests that run the CLI pipeline in their own body (no building fixture to recognise them by).
+PIPELINE_TESTS = frozenset(
+    {
+        "tests/test_connectors_pipeline.py::test_run_pulls_both_apis_loads_and_publishes",
+        "tests/test_pii.py::test_credentials_appear_in_no_output_log_or_report",
+        "tests/test_properties_calls.py::test_calls_match_oracle",
+        "tests/test_properties_tickets.py::test_fct_tickets_match_oracle",
+    }
+)
+
+_current_tier: str | None = None
+
+
+def guard_fast_tier(what: str) -> None:
+    """Fail a `fast` test (or a fixture it set up) that starts a pipeline: it is misclassified."""
+    if _current_tier == "fast":
+        pytest.fail(f"{what} started by a test of the fast tier: list it in tests/conftest.py's tiers", pytrace=False)
+
+
+def _function_nodeid(item: pytest.Item) -> str:
+    return item.nodeid.split("[", 1)[0]
+
+
+def tier_of(item: pytest.Item) -> str:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & (SESSION_BUILDS | MODULE_BUILDS) or _function_nodeid(item) in PIPELINE_TESTS:
+        return "pipeline"
+    return "fast"
+
+
+def _build_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """xdist group per pipeline test: the connected components of the builds the tests share."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    keys_of: dict[str, list[str]] = {}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        keys = sorted(fixtures & SESSION_BUILDS)
+        if fixtures & MODULE_BUILDS:
+            keys.append(item.nodeid.split("::", 1)[0])
+        for other in keys[1:]:
+            parent[find(other)] = find(keys[0])
+        keys_of[item.nodeid] = keys
+    return {nodeid: find(keys[0]) for nodeid, keys in keys_of.items() if keys}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    pipeline = [item for item in items if tier_of(item) == "pipeline"]
+    groups = _build_groups(pipeline)
+    for item in items:
+        item.add_marker(pytest.mark.pipeline if item in pipeline else pytest.mark.fast)
+        if item.nodeid in groups:
+            item.add_marker(pytest.mark.xdist_group(name=groups[item.nodeid]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    # Set before the item's fixtures are set up, so a session fixture built for it is guarded too.
+    global _current_tier
+    _current_tier = "fast" if item.get_closest_marker("fast") else "pipeline"
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Any:
+    global _current_tier
+    try:
+        return (yield)
+    finally:
+        _current_tier = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Under pytest-xdist the controller prepares dbt's manifest once, before the workers start,
+    # so two workers' first runs never parse the project into the same target folder at once.
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        from dagster_project.manifest import ensure_manifest
+
+        ensure_manifest()

@@ -1,48 +1,33 @@
-"""dbt unit tests (the `unit_tests:` in the model YAML), run against a built warehouse.
+"""dbt unit tests (the `unit_tests:` in the model YAML), run against an empty warehouse.
 
 Production runs (`support-kpi run`) build with `--exclude-resource-type unit_test`: unit tests
 check model logic on fixed inputs and belong to CI, not to every batch. dbt needs the models'
-parent relations to exist, so they run against the warehouse built from the golden fixture.
+parent relations to exist, not their rows, so they run against the session's `empty_warehouse`
+(raw schema, seeds, `dbt build --empty`): no pipeline run, part of the fast tier.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, CliRun
+from tests.conftest import dbt
 
 
-def test_every_dbt_unit_test_passes(golden_run: CliRun, tmp_path: Path) -> None:
-    dbt = Path(sys.executable).with_name("dbt")
-    env = {
-        **os.environ,
-        "SUPPORT_KPI_WAREHOUSE": str(golden_run.data_dir / "warehouse.duckdb"),
+def test_every_dbt_unit_test_passes(empty_warehouse: Path, tmp_path: Path) -> None:
+    # Start from the empty build's parse (dbt re-parses whatever changed): saves a full parse.
+    (tmp_path / "target").mkdir()
+    shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", tmp_path / "target")
+    done = dbt(
+        "test",
+        "--select",
+        "test_type:unit",
+        warehouse=empty_warehouse,
+        work=tmp_path,
         # The pseudonym key the unit tests' expected HMACs were computed with (e.g.
         # stg_calls_cdr_loses_latest_batch_wins_caller_hashed).
-        "SUPPORT_KPI_PSEUDONYM_KEY": "dbt-unit-test-key",
-    }
-    done = subprocess.run(
-        [
-            str(dbt),
-            "test",
-            "--select",
-            "test_type:unit",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        cwd=REPO / "dbt_project",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        SUPPORT_KPI_PSEUDONYM_KEY="dbt-unit-test-key",
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
