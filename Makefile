@@ -12,11 +12,9 @@ LANDING ?= $(DATA_DIR)/landing
 DEMO_DAYS ?= 180
 DEMO_SCALE ?= 0.2
 DEMO_SEED ?= 42
-# pytest-xdist workers for the fast tier (its tests share no built warehouse). The whole suite
-# runs in one process: with pytest 9.2, pytest-xdist 3.8's --dist loadgroup does not group (it
-# renames item._nodeid, which pytest 9 no longer reads), so each worker would build every
-# warehouse again; tests/conftest.py already marks the groups for when it does.
-FAST_WORKERS ?= 2
+# pytest-xdist workers. `make test` keeps every test sharing a built warehouse on one worker
+# (--dist loadgroup; groups computed in tests/conftest.py), so each warehouse is built once.
+TEST_WORKERS ?= 2
 
 .PHONY: setup run test test-fast lint bench ui clean
 
@@ -40,10 +38,10 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m fast -n $(FAST_WORKERS)
+	$(BIN)/python -m pytest -m fast -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --scales 1 10 --repeats 3 --output BENCHMARKS.md

@@ -210,8 +210,7 @@ def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.Compl
 # Test tiers. This is the one place that decides which tests are `fast` (no pipeline run, no dbt
 # build of real data) and which are `pipeline` (build a warehouse or run `support-kpi run`):
 # `make test-fast` runs `-m fast`, `make test` runs both. Tests sharing a built warehouse get one
-# xdist group, for `--dist loadgroup` (not yet effective: pytest-xdist 3.8 cannot rename pytest
-# 9.2's node ids, so `make test` runs in one process; see the Makefile).
+# xdist group, for `--dist loadgroup` (`make test` runs two workers; see _apply_xdist_group_suffix).
 # ---------------------------------------------------------------------------------------------
 
 # Session fixtures that build a warehouse (directly or through the fixtures they depend on).
@@ -303,6 +302,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.pipeline if item in pipeline else pytest.mark.fast)
         if item.nodeid in groups:
             item.add_marker(pytest.mark.xdist_group(name=groups[item.nodeid]))
+    _apply_xdist_group_suffix(config, items)
+
+
+def _apply_xdist_group_suffix(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` on a worker: give each grouped item the `<nodeid>@<group>` id the
+    controller's scheduler splits on. pytest-xdist 3.8 does this by assigning `item._nodeid`, which
+    pytest 9.2 no longer reads (`Node.nodeid` is `str(item._id)`), so nothing was grouped and every
+    worker built every warehouse; setting the id pytest reads restores xdist's documented behaviour.
+    """
+    if not hasattr(config, "workerinput") or not config.getvalue("loadgroup"):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.hookimpl(wrapper=True)
