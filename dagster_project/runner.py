@@ -323,6 +323,6 @@ def _without_pulls(job: dg.JobDefinition, vendors: list[str]) -> list[dg.AssetKe
 
 
 def _has_dagster_home() -> bool:
-    import os
+    from dagster_project.config import dagster_home
 
-    return bool(os.environ.get("DAGSTER_HOME"))
+    return dagster_home() is not None

@@ -63,7 +63,9 @@ class AdapterOutput:
         return pa.Table.from_pydict(data, schema=schema)
 
 
-Reader = Callable[[Path, str], AdapterOutput]  # (file path, entity name) -> rows of that entity
+# (file path, entity name[, settings]) -> rows of that entity; the settings (dagster_project.settings.
+# Settings) default to config.current().
+Reader = Callable[..., AdapterOutput]
 ContextFingerprint = Callable[[Path, str], str]  # (adapter folder, entity name) -> fingerprint
 
 
