@@ -188,6 +188,7 @@ def _run_pipeline_locked(settings: Settings) -> RunOutcome:
     check_step = {
         "step": "freshness_check",
         "status": "success",
+        "reason": freshness.reason,
         "seconds": round(time.monotonic() - check_clock, 3),
     }
     if freshness.up_to_date:

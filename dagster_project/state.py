@@ -91,4 +91,4 @@ def check_freshness(settings: Settings) -> Freshness:
                     return Freshness(False, what)
         finally:
             con.close()
-    return Freshness(True, "no new landing files, seeds or models since the last publish")
+    return Freshness(True, "no new landing files, seeds, models or settings since the last publish")

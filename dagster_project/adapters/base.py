@@ -86,6 +86,8 @@ class Adapter:
     # is stored with each loaded file; when it changes, the folder's files are loaded again for
     # that entity, so evidence arriving in a later file corrects what earlier files loaded.
     context: ContextFingerprint | None = None
+    # `read` takes the loaded settings as a third argument (the registry's readers do).
+    takes_settings: bool = False
 
 
 def open_text(path: Path) -> Iterator[str]:

@@ -75,12 +75,14 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="telephony",
         entities=asterisk_queue_log.ENTITIES,
         read=_read_queue_log,
+        takes_settings=True,
     ),
     Adapter(
         name=asterisk_cdr.NAME,
         source="telephony",
         entities=asterisk_cdr.ENTITIES,
         read=_read_cdr,
+        takes_settings=True,
         yields_to=(asterisk_queue_log.NAME,),
     ),
     # Survey exports: survey/qualtrics/ then survey/surveymonkey/ (docs/surveys.md).
@@ -89,12 +91,14 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="survey",
         entities=qualtrics.ENTITIES,
         read=_read_qualtrics,
+        takes_settings=True,
     ),
     Adapter(
         name=surveymonkey.NAME,
         source="survey",
         entities=surveymonkey.ENTITIES,
         read=_read_surveymonkey,
+        takes_settings=True,
     ),
     # Google Analytics 4 BigQuery export: web/ga4/ (docs/ga4.md).
     Adapter(
@@ -102,6 +106,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="web",
         entities=ga4.ENTITIES,
         read=_read_ga4,
+        takes_settings=True,
     ),
     # Freshdesk API responses / exports: helpdesk/freshdesk/ (docs/freshdesk.md).
     Adapter(
@@ -109,6 +114,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="helpdesk",
         entities=freshdesk.ENTITIES,
         read=_read_freshdesk,
+        takes_settings=True,
     ),
     # Zendesk API responses / exports: helpdesk/zendesk/ (docs/zendesk.md).
     Adapter(
@@ -116,6 +122,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         source="helpdesk",
         entities=zendesk.ENTITIES,
         read=_read_zendesk,
+        takes_settings=True,
         context=zendesk_evidence.context_fingerprint,
     ),
 )

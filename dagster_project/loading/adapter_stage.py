@@ -44,9 +44,10 @@ def stage_adapter_file(
     settings: Settings | None = None,
 ) -> StagedFile:
     try:
-        output = adapter.read(file.path, entity.name, settings) if settings is not None else adapter.read(
-            file.path, entity.name
-        )
+        if adapter.takes_settings and settings is not None:
+            output = adapter.read(file.path, entity.name, settings)
+        else:
+            output = adapter.read(file.path, entity.name)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise ContractError(f"{file.relative_path}: cannot read {adapter.name} file: {error}") from error
     except UnreadableFile as error:

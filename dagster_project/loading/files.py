@@ -94,9 +94,11 @@ def _adapter_contexts(landing: Path, entity: Entity, settings: Settings) -> dict
         if not folder.is_dir():
             continue
         evidence = adapter.context(folder, entity.name) if adapter.context is not None else ""
-        contexts[adapter.name] = json.dumps(
-            {"settings": adapter_fingerprint(settings, adapter.name), "evidence": evidence}, sort_keys=True
-        )
+        mapping = adapter_fingerprint(settings, adapter.name)
+        if mapping:
+            contexts[adapter.name] = json.dumps({"settings": mapping, "evidence": evidence}, sort_keys=True)
+        elif evidence:  # an adapter without settings: the evidence fingerprint alone, as before
+            contexts[adapter.name] = evidence
     return contexts
 
 
