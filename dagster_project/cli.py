@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -216,7 +215,7 @@ def ui(
     Uses the data folder's Dagster instance (<data-dir>/dagster, or $DAGSTER_HOME when set): every
     run shows, `support-kpi run`'s included; the daemon's runs wait in its queue, one at a time.
     """
-    from dagster_project.instance import DAGSTER_HOME_ENV, ensure_dagster_home
+    from dagster_project.instance import ensure_dagster_home
     from dagster_project.manifest import ensure_manifest
 
     settings = Settings.from_env(landing=landing, data_dir=data_dir)
@@ -224,7 +223,10 @@ def ui(
     settings.export()
     ensure_manifest()
     # The data folder's instance, where `support-kpi run` records its runs too (instance.py).
-    os.environ[DAGSTER_HOME_ENV] = str(ensure_dagster_home(settings))
+    # (config.dagster_home sets DAGSTER_HOME for `dagster dev` unless the environment has one.)
+    from dagster_project.config import dagster_home
+
+    dagster_home(ensure_dagster_home(settings))
     command = [
         str(Path(sys.executable).with_name("dagster")),
         "dev",
@@ -243,6 +245,74 @@ def contract_docs() -> None:
 
     for path in write_contract_docs(REPO_DIR):
         typer.echo(f"wrote {path.relative_to(REPO_DIR)}")
+
+
+@app.callback()
+def use_config(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Settings file (toml); default: env SUPPORT_KPI_CONFIG, else ./support_kpi.toml if present.",
+        ),
+    ] = None,
+) -> None:
+    """Every command loads its settings from --config when given (see `support-kpi config`)."""
+    from dagster_project.config import SettingsError, use_config_file
+
+    if config is not None:
+        try:
+            use_config_file(config)
+        except SettingsError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+
+
+@app.command("config")
+def show_config(
+    landing: Annotated[Path | None, typer.Option("--landing", help="Landing folder (as `run --landing`).")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Data folder (as `run --data-dir`).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Print every effective setting and where it came from (default, toml file, env, option); secrets masked."""
+    import json
+
+    from dagster_project.config import MART, SettingsError, listing
+
+    try:
+        settings = Settings.from_env(landing=landing, data_dir=data_dir)
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    rows = listing(settings)
+    config_path = settings.values().config_path
+    if as_json:
+        document = {
+            "config_file": str(config_path) if config_path else None,
+            "settings": [
+                {
+                    "key": row.key,
+                    "env": row.env,
+                    "value": row.value,
+                    "source": row.source,
+                    "secret": row.secret,
+                    "shapes_mart": MART in row.shapes,
+                    "reloads": [name for name in row.shapes if name != MART],
+                }
+                for row in rows
+            ],
+        }
+        typer.echo(json.dumps(document, indent=2))
+        return
+    typer.echo(f"settings file: {config_path or '(none)'}")
+    key_width = max(len(row.key) for row in rows)
+    value_width = min(40, max(len(row.value) for row in rows))
+    for row in rows:
+        effect = ""
+        if row.shapes:
+            reloads = [name for name in row.shapes if name != MART]
+            effect = "  [rebuilds the mart" + (f"; reloads {', '.join(reloads)} files" if reloads else "") + "]"
+        typer.echo(f"{row.key:<{key_width}}  {row.value:<{value_width}}  {row.source}{effect}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ one in progress, and turns telemetry off. An explicit ``DAGSTER_HOME`` in the en
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -63,7 +62,13 @@ def instance_config(home: Path) -> str:
 
 def dagster_home(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
     """``$DAGSTER_HOME`` when set, else ``<data-dir>/dagster``."""
-    explicit = (os.environ if env is None else env).get(DAGSTER_HOME_ENV)
+    if env is None:
+        from dagster_project.config import dagster_home as explicit_home
+
+        explicit_path = explicit_home()
+        explicit = str(explicit_path) if explicit_path else None
+    else:
+        explicit = env.get(DAGSTER_HOME_ENV)
     return Path(explicit).resolve() if explicit else settings.data_dir / DAGSTER_DIR_NAME
 
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
-from pathlib import Path
-
 from dagster_dbt import DbtProject
 
+from dagster_project.config import ensure_dbt_on_path
 from dagster_project.settings import DBT_PROJECT_DIR
 
 # dagster-dbt runs `dbt` from PATH. When the venv is used without being activated (make, the
 # console script), put the interpreter's own bin folder first so the pinned dbt is found.
-if shutil.which("dbt") is None:
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+ensure_dbt_on_path()
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` (support-kpi ui) the manifest is re-parsed at load time; elsewhere the CLI

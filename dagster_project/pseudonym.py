@@ -32,11 +32,15 @@ def key_file(data_dir: Path) -> Path:
     return data_dir / KEY_FILE_NAME
 
 
-def resolve_key(data_dir: Path) -> bytes:
-    """The key: env SUPPORT_KPI_PSEUDONYM_KEY, else <data_dir>/pseudonym.key (created 0600 if absent)."""
-    from_env = os.environ.get(KEY_ENV, "").strip()
-    if from_env:
-        return from_env.encode("utf-8")
+def resolve_key(data_dir: Path, configured: str | None = None) -> bytes:
+    """The key: setting pseudonym.key (env SUPPORT_KPI_PSEUDONYM_KEY or support_kpi.toml; ``configured``,
+    default the loaded settings'), else <data_dir>/pseudonym.key (created 0600 if absent)."""
+    if configured is None:
+        from dagster_project.config import current
+
+        configured = current().values().text("pseudonym.key") or ""
+    if configured.strip():
+        return configured.strip().encode("utf-8")
     path = key_file(data_dir)
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

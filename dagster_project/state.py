@@ -1,9 +1,11 @@
 """What the published mart was built from, so a run with nothing new can skip all work.
 
-After a publish we record the dbt project fingerprint (models, macros, seeds, config) and the
-loader's generation (highest ``batch_id`` in ``raw_meta.loaded_files``). A later run is a no-op
-when the mart file exists, the project fingerprint is the same, the ledger has not moved and no
-landing file is new or changed.
+After a publish we record the dbt project fingerprint (models, macros, seeds, config), the
+fingerprint of every setting that shapes the mart (config.fingerprint_values: reporting currency
+and time zone, dbt vars, adapter mappings, the pseudonym key as a keyed hash) and the loader's
+generation (highest ``batch_id`` in ``raw_meta.loaded_files``). A later run is a no-op when the
+mart file exists, the project fingerprint and the settings are the same, the ledger has not moved
+and no landing file is new, changed or read under an older adapter mapping.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from dagster_project.config import changes, describe_changes, fingerprint_values
 from dagster_project.contract import ENTITIES
 from dagster_project.loading import pending_files
 from dagster_project.manifest import project_fingerprint
@@ -45,6 +48,7 @@ def record_published_state(settings: Settings) -> None:
         json.dumps(
             {
                 "project_fingerprint": project_fingerprint(),
+                "settings": fingerprint_values(settings),
                 "ledger_generation": generation,
                 "published_at": datetime.now(UTC).isoformat(),
             },
@@ -64,6 +68,12 @@ def check_freshness(settings: Settings) -> Freshness:
         return Freshness(False, f"{settings.state_path.name} is unreadable")
     if state.get("project_fingerprint") != project_fingerprint():
         return Freshness(False, "dbt models, seeds or config changed")
+    recorded = state.get("settings")
+    if not isinstance(recorded, dict):
+        return Freshness(False, "settings not recorded by the last publish")
+    changed = changes(recorded, fingerprint_values(settings))
+    if changed:
+        return Freshness(False, describe_changes(changed))
     if not settings.warehouse_path.exists():
         return Freshness(False, "no warehouse yet")
     with warehouse_lock(settings.lock_path):
@@ -72,9 +82,13 @@ def check_freshness(settings: Settings) -> Freshness:
             if _ledger_generation(con) != state.get("ledger_generation"):
                 return Freshness(False, "raw data loaded since the last publish")
             for entity in ENTITIES:
-                pending = pending_files(con, settings.landing_dir, entity)
+                pending = pending_files(con, settings.landing_dir, entity, settings)
                 if pending:
-                    return Freshness(False, f"new or changed files for {entity.source}/{entity.name}")
+                    why = next((file.reload_reason for file in pending if file.reload_reason), None)
+                    what = f"files for {entity.source}/{entity.name} to read again: {why}" if why else (
+                        f"new or changed files for {entity.source}/{entity.name}"
+                    )
+                    return Freshness(False, what)
         finally:
             con.close()
-    return Freshness(True, "no new landing files, seeds or models since the last publish")
+    return Freshness(True, "no new landing files, seeds, models or settings since the last publish")

@@ -63,7 +63,9 @@ class AdapterOutput:
         return pa.Table.from_pydict(data, schema=schema)
 
 
-Reader = Callable[[Path, str], AdapterOutput]  # (file path, entity name) -> rows of that entity
+# (file path, entity name[, settings]) -> rows of that entity; the settings (dagster_project.settings.
+# Settings) default to config.current().
+Reader = Callable[..., AdapterOutput]
 ContextFingerprint = Callable[[Path, str], str]  # (adapter folder, entity name) -> fingerprint
 
 
@@ -84,6 +86,8 @@ class Adapter:
     # is stored with each loaded file; when it changes, the folder's files are loaded again for
     # that entity, so evidence arriving in a later file corrects what earlier files loaded.
     context: ContextFingerprint | None = None
+    # `read` takes the loaded settings as a third argument (the registry's readers do).
+    takes_settings: bool = False
 
 
 def open_text(path: Path) -> Iterator[str]:

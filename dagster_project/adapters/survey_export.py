@@ -8,12 +8,12 @@ import csv
 import gzip
 import io
 import logging
-import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster_project.adapters.base import Row, UnreadableFile, iso_utc
@@ -25,6 +25,9 @@ from dagster_project.adapters.survey_mapping import (
     mapping_for,
     read_mapping,
 )
+
+if TYPE_CHECKING:
+    from dagster_project.settings import SurveySettings
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +60,13 @@ def record_text(values: list[str]) -> str:
     return buffer.getvalue()
 
 
-def default_zone() -> ZoneInfo:
-    name = os.environ.get(TIME_ZONE_ENV, "").strip() or "UTC"
+def default_zone(settings: SurveySettings | None = None) -> ZoneInfo:
+    """Setting survey.time_zone (env SUPPORT_KPI_SURVEY_TIME_ZONE), default the loaded settings'."""
+    if settings is None:
+        from dagster_project.config import current
+
+        settings = current().survey
+    name = settings.time_zone or "UTC"
     return zone_named(name, f"{TIME_ZONE_ENV}={name!r}")
 
 

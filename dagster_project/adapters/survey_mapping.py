@@ -11,7 +11,6 @@ case-insensitive, with runs of white space read as one space. See docs/surveys.m
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +45,10 @@ class QuestionMapping:
 
 
 def map_path() -> Path:
-    value = os.environ.get(MAP_ENV, "").strip()
-    return Path(value) if value else DEFAULT_MAP
+    """Setting survey.question_map (env SUPPORT_KPI_SURVEY_QUESTION_MAP) of the loaded settings."""
+    from dagster_project.config import current
+
+    return current().survey.question_map
 
 
 def _blank(value: str | None) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -94,7 +93,12 @@ def account_base_url(env: Mapping[str, str], account_env: str, base_url_env: str
 
 
 def environ(env: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if env is None else env
+    """``env``, else the loaded settings' values by variable name (config.current_env())."""
+    if env is not None:
+        return env
+    from dagster_project.config import current_env
+
+    return current_env()
 
 
 def parse_timestamp(value: Any) -> datetime | None:

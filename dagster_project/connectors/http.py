@@ -10,7 +10,6 @@ vendor's rate limit like any other request).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -79,7 +78,10 @@ class HttpSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> HttpSettings:
-        env = os.environ if env is None else env
+        if env is None:
+            from dagster_project.config import current_env
+
+            env = current_env()
         return cls(
             retries=int(env_number(env, RETRIES_ENV, cls.retries, 0, integer=True)),
             backoff_factor=env_number(env, BACKOFF_ENV, cls.backoff_factor, 0),

@@ -7,7 +7,7 @@ references between entities (checked with a tolerance) and the mart gate's setti
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,8 +33,13 @@ class Reference:
     tolerance_env: str
     default_tolerance_pct: float
 
-    def tolerance_pct(self) -> float:
-        value = os.environ.get(self.tolerance_env, "").strip()
+    def tolerance_pct(self, env: Mapping[str, str] | None = None) -> float:
+        """The setting behind ``tolerance_env`` (default: the loaded settings') or the default."""
+        if env is None:
+            from dagster_project.config import current_env
+
+            env = current_env()
+        value = env.get(self.tolerance_env, "").strip()
         pct = float(value) if value else self.default_tolerance_pct
         if not 0 <= pct <= 100:
             raise ValueError(f"{self.tolerance_env} must be a percentage between 0 and 100, got {value!r}")
@@ -66,8 +71,13 @@ CHANGE_PCT_SUFFIX = "_change_pct"
 UNBOUNDED_PERCENT_KPIS: tuple[str, ...] = ("resolution_rate_pct",)
 
 
-def volume_swing_pct() -> float:
-    value = os.environ.get(VOLUME_SWING_PCT_ENV, "").strip()
+def volume_swing_pct(env: Mapping[str, str] | None = None) -> float:
+    """Setting gates.volume_swing_pct (default: the loaded settings')."""
+    if env is None:
+        from dagster_project.config import current_env
+
+        env = current_env()
+    value = env.get(VOLUME_SWING_PCT_ENV, "").strip()
     pct = float(value) if value else DEFAULT_VOLUME_SWING_PCT
     if pct < 0:
         raise ValueError(f"{VOLUME_SWING_PCT_ENV} must not be negative, got {value!r}")

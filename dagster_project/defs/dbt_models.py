@@ -13,6 +13,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from dagster_project.dbt_profile import dbt_settings_args
 from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
@@ -46,14 +47,18 @@ translator = SupportKpiTranslator(settings=DagsterDbtTranslatorSettings(enable_a
 def support_kpi_dbt(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings
 ) -> Iterator[Any]:
-    """``dbt build``: seeds, models and their data tests in dependency order, under the warehouse lock."""
+    """``dbt build``: seeds, models and their data tests in dependency order, under the warehouse lock.
+
+    The profile (warehouse path, threads, memory) is rendered from the settings into
+    ``<data-dir>/dbt/profiles.yml`` and every dbt var is passed with ``--vars`` (dbt_profile.py)."""
     settings = pipeline.settings()
     log_path = settings.data_dir / "logs" / "dbt-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     context.log.info(f"dbt build: full dbt log in {log_path}")
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
-        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, raise_on_error=False)
+        args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings)]
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         try:
             # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
             with contextlib.redirect_stdout(tee):

@@ -45,7 +45,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
             con = connect(settings.warehouse_path)
             try:
                 ensure_raw_schema(con)
-                result = load_entity(con, settings.landing_dir, entity)
+                result = load_entity(con, settings.landing_dir, entity, settings)
                 quarantined = write_quarantine_files(con, quarantine_dir(settings.data_dir), entity)
             finally:
                 con.close()
@@ -54,6 +54,8 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
             f"{result.files_skipped} unchanged; {result.rows_loaded} rows loaded, "
             f"{result.rows_quarantined} quarantined"
         )
+        for path, why in result.files_reloaded.items():
+            context.log.info(f"{path}: read again: {why}")
         for path, columns in result.extra_columns.items():
             context.log.warning(f"{path}: extra columns ignored: {', '.join(columns)}")
         if result.unknown_events:
@@ -75,6 +77,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
                 "unknown_events": dg.MetadataValue.json(result.unknown_events),
                 "adapter_stats": dg.MetadataValue.json(result.adapter_stats),
                 "mapped_to_fallback": dg.MetadataValue.json(result.mapped_to_fallback),
+                "files_reloaded": dg.MetadataValue.json(result.files_reloaded),
                 "seconds": round(result.seconds, 3),
             }
         )

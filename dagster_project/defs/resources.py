@@ -1,6 +1,5 @@
-"""Resources shared by the assets: where the pipeline's files live, and the dbt CLI."""
+"""Resources shared by the assets: the pipeline's settings (and, in a run, its guard), and the dbt CLI."""
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,22 +8,26 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.progress import progress_logger
 from dagster_project.project import dbt_project
-from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, Settings
+from dagster_project.settings import Settings
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """Landing folder and data folder; defaults come from SUPPORT_KPI_LANDING / _DATA_DIR.
+    """The loaded settings (dagster_project.config: defaults -> support_kpi.toml -> environment).
 
     Every asset and check needs it, so in a run it is also the run's guard (defs/run_guard.py).
+
+    ``landing_dir`` / ``data_dir`` / ``config_path`` given here (run config, tests) win over the
+    loaded values like CLI options; left unset, nothing is read until a step asks for the settings.
     """
 
-    landing_dir: str = os.environ.get(LANDING_ENV, "data/landing")
-    data_dir: str = os.environ.get(DATA_DIR_ENV, "data")
+    landing_dir: str | None = None
+    data_dir: str | None = None
+    config_path: str | None = None
 
     def settings(self) -> Settings:
-        settings = Settings.from_env(landing=self.landing_dir, data_dir=self.data_dir)
+        settings = Settings.from_env(landing=self.landing_dir, data_dir=self.data_dir, config=self.config_path)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        settings.export()
+        settings.export()  # child processes (dbt's pseudonym plugin) load the same settings
         return settings
 
     @contextmanager

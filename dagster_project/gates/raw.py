@@ -9,12 +9,11 @@ an error expectation is taken out again (`store.reject_batch`); the others are m
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -31,6 +30,9 @@ from dagster_project.gates.suites import (
 from dagster_project.gates.validate import ExpectationOutcome, GxSession
 from dagster_project.loading.sql import ident, literal
 
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
+
 CHUNK_ROWS_ENV = "SUPPORT_KPI_GATE_CHUNK_ROWS"
 DEFAULT_CHUNK_ROWS = 250_000
 SAMPLE_ROWS = 5
@@ -41,8 +43,13 @@ TS_FLOOR = "timestamp '1700-01-01'"
 TS_CEILING = "timestamp '2200-01-01'"
 
 
-def chunk_rows() -> int:
-    return max(1, int(os.environ.get(CHUNK_ROWS_ENV, "") or DEFAULT_CHUNK_ROWS))
+def chunk_rows(settings: Settings | None = None) -> int:
+    """Setting gates.chunk_rows (env SUPPORT_KPI_GATE_CHUNK_ROWS), default the loaded settings'."""
+    if settings is None:
+        from dagster_project.config import current
+
+        settings = current()
+    return max(1, settings.gates.chunk_rows)
 
 
 @dataclass

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from dagster_project.config import disable_gx_analytics
 from dagster_project.gates.suites import GateExpectation, build_suite
 
 # GX logs every metric calculation and data-docs page at INFO/WARNING; keep the pipeline log readable.
@@ -62,7 +62,7 @@ class GxSession:
 
     def __init__(self, docs_dir: Path | None) -> None:
         # No usage statistics sent from the pipeline; no deprecation noise from GX's imports.
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+        disable_gx_analytics()
         warnings.filterwarnings("ignore", message="module 'sre_", category=DeprecationWarning)
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -19,6 +20,9 @@ from dagster_project.loading.errors import ContractError
 from dagster_project.loading.files import LandingFile
 from dagster_project.loading.sql import ident, literal
 from dagster_project.loading.stage import STAGE_TABLE, SourceColumn, StagedFile
+
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
 
 _ROWS_VIEW = "_adapter_rows"
 
@@ -33,10 +37,17 @@ def _yield_filter(entity: Entity, adapter: Adapter) -> str:
 
 
 def stage_adapter_file(
-    con: duckdb.DuckDBPyConnection, file: LandingFile, entity: Entity, adapter: Adapter
+    con: duckdb.DuckDBPyConnection,
+    file: LandingFile,
+    entity: Entity,
+    adapter: Adapter,
+    settings: Settings | None = None,
 ) -> StagedFile:
     try:
-        output = adapter.read(file.path, entity.name)
+        if adapter.takes_settings and settings is not None:
+            output = adapter.read(file.path, entity.name, settings)
+        else:
+            output = adapter.read(file.path, entity.name)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise ContractError(f"{file.relative_path}: cannot read {adapter.name} file: {error}") from error
     except UnreadableFile as error:

@@ -9,19 +9,26 @@ can be reported: every other currency is unknown (quarantined, rule unknown_curr
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster_project.settings import SEEDS_DIR
+
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
 
 REPORTING_CURRENCY_ENV = "SUPPORT_KPI_REPORTING_CURRENCY"
 DEFAULT_REPORTING_CURRENCY = "EUR"
 EXCHANGE_RATES_SEED = SEEDS_DIR / "exchange_rates.csv"
 
 
-def reporting_currency() -> str:
-    """Env SUPPORT_KPI_REPORTING_CURRENCY (trimmed, upper-cased), default EUR."""
-    return os.environ.get(REPORTING_CURRENCY_ENV, "").strip().upper() or DEFAULT_REPORTING_CURRENCY
+def reporting_currency(settings: Settings | None = None) -> str:
+    """Setting reporting.currency (env SUPPORT_KPI_REPORTING_CURRENCY; trimmed, upper-cased), default EUR."""
+    if settings is None:
+        from dagster_project.config import current
+
+        settings = current()
+    return settings.reporting.currency or DEFAULT_REPORTING_CURRENCY
 
 
 def seeded_currencies(path: Path = EXCHANGE_RATES_SEED) -> tuple[str, ...]:
@@ -33,19 +40,19 @@ def seeded_currencies(path: Path = EXCHANGE_RATES_SEED) -> tuple[str, ...]:
     return tuple(sorted(code for code in codes if code))
 
 
-def known_currencies(path: Path = EXCHANGE_RATES_SEED) -> tuple[str, ...]:
+def known_currencies(path: Path = EXCHANGE_RATES_SEED, settings: Settings | None = None) -> tuple[str, ...]:
     """The reporting currency first, then the seeded ones (none if the reporting currency itself
     has no rate: no cross rate reaches it)."""
-    reporting = reporting_currency()
+    reporting = reporting_currency(settings)
     seeded = seeded_currencies(path)
     if reporting not in seeded:
         return (reporting,)
     return (reporting, *(code for code in seeded if code != reporting))
 
 
-def unknown_currency_note(path: Path = EXCHANGE_RATES_SEED) -> str:
+def unknown_currency_note(path: Path = EXCHANGE_RATES_SEED, settings: Settings | None = None) -> str:
     """Why a currency is unknown, for the quarantine reason."""
-    reporting = reporting_currency()
+    reporting = reporting_currency(settings)
     if path.is_file() and seeded_currencies(path) and reporting not in seeded_currencies(path):
         return f"(the reporting currency {reporting} has no rate in {path.name}, so no other currency converts to it)"
     return f"(not the reporting currency {reporting} and no rate in {path.name})"

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 
 from dagster_project.adapters import adapters_for
+from dagster_project.config import adapter_fingerprint, changes, default_settings, describe_changes
 from dagster_project.contract import Entity
 from dagster_project.loading.schema import LEDGER_TABLE, ledger_exists
+
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +46,8 @@ class LandingFile:
     # Adapter files whose reading depends on folder-wide facts (Adapter.context): the fingerprint
     # of those facts now; stored in the ledger with the load.
     adapter_context: str | None = None
+    # Why a loaded, unchanged file is read again (its adapter's settings or folder-wide facts changed).
+    reload_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,16 +84,54 @@ def _visible_files(folder: Path) -> list[Path]:
     return [path for path in sorted(folder.iterdir()) if not path.name.startswith(".") and path.is_file()]
 
 
-def _adapter_contexts(landing: Path, entity: Entity) -> dict[str, str]:
-    """Adapter name -> fingerprint of the folder-wide facts its files of this entity depend on."""
+def _adapter_contexts(landing: Path, entity: Entity, settings: Settings) -> dict[str, str]:
+    """Adapter name -> what its files of this entity were read under: the fingerprint of the
+    adapter's settings (config.adapter_fingerprint: mappings, time zones, layouts) and of the
+    folder-wide facts they depend on (Adapter.context), as JSON stored in the ledger."""
     contexts: dict[str, str] = {}
     for adapter in adapters_for(entity):
         folder = landing / entity.source / adapter.name
-        if adapter.context is not None and folder.is_dir():
-            fingerprint = adapter.context(folder, entity.name)
-            if fingerprint:
-                contexts[adapter.name] = fingerprint
+        if not folder.is_dir():
+            continue
+        evidence = adapter.context(folder, entity.name) if adapter.context is not None else ""
+        mapping = adapter_fingerprint(settings, adapter.name)
+        if mapping:
+            contexts[adapter.name] = json.dumps({"settings": mapping, "evidence": evidence}, sort_keys=True)
+        elif evidence:  # an adapter without settings: the evidence fingerprint alone, as before
+            contexts[adapter.name] = evidence
     return contexts
+
+
+def _context_parts(context: str | None) -> tuple[dict[str, str] | None, str]:
+    """(settings fingerprint, evidence) of a stored context; before the settings were recorded the
+    context was the evidence fingerprint alone (or NULL): settings None."""
+    if context is None:
+        return None, ""
+    try:
+        data = json.loads(context)
+    except ValueError:
+        return None, context
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
+        return None, context
+    return data["settings"], str(data.get("evidence") or "")
+
+
+def reload_reason(stored: str | None, now: str, adapter: str) -> str | None:
+    """Why a file read under the `stored` context is read again under `now`; None: it is not."""
+    if stored == now:
+        return None
+    old_settings, old_evidence = _context_parts(stored)
+    new_settings, new_evidence = _context_parts(now)
+    new_settings = new_settings or {}
+    if old_settings is None:
+        # Loaded before the adapter's settings were recorded: under the defaults, as far as known.
+        old_settings = adapter_fingerprint(default_settings(), adapter)
+    changed = changes(old_settings, new_settings)
+    if changed:
+        return "adapter " + describe_changes(changed)
+    if old_evidence != new_evidence:
+        return "folder-wide facts the adapter reads changed (e.g. Zendesk agent evidence)"
+    return None
 
 
 def landing_files(landing: Path, entity: Entity) -> list[tuple[Path, str]]:
@@ -133,15 +178,20 @@ class Scan:
     skipped: int  # files that are loaded and unchanged (touched included)
 
 
-def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> Scan:
+def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity, settings: Settings | None = None) -> Scan:
     """Compare the entity's landing files with the ledger.
 
     Size and mtime are compared first; the content hash is computed only when the size is equal
     but the mtime differs (a different size is a change without hashing). An adapter file whose
-    folder-wide context changed since its load (Adapter.context) is loaded again, unchanged or not.
+    folder-wide context or whose adapter settings changed since its load is loaded again, unchanged
+    or not (LandingFile.reload_reason says why).
     """
+    if settings is None:
+        from dagster_project.config import current
+
+        settings = current()
     ledger = _ledger(con, entity)
-    contexts = _adapter_contexts(landing, entity)
+    contexts = _adapter_contexts(landing, entity, settings)
     pending: list[LandingFile] = []
     touched: list[LandingFile] = []
     files = landing_files(landing, entity)
@@ -161,9 +211,11 @@ def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> Scan:
         if entry is None or entry.size_bytes != stat.st_size:
             pending.append(file)
             continue
-        if file.adapter_context is not None and entry.adapter_context != file.adapter_context:
-            pending.append(file)
-            continue
+        if file.adapter_context is not None:
+            why = reload_reason(entry.adapter_context, file.adapter_context, fmt)
+            if why is not None:
+                pending.append(replace(file, reload_reason=why))
+                continue
         if entry.mtime_ns == stat.st_mtime_ns:
             continue
         digest = sha256_of(path)
@@ -172,6 +224,8 @@ def scan(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> Scan:
     return Scan(pending=pending, touched=touched, skipped=len(files) - len(pending))
 
 
-def pending_files(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> list[LandingFile]:
+def pending_files(
+    con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity, settings: Settings | None = None
+) -> list[LandingFile]:
     """New or changed files of the entity, in load order. Read-only on the warehouse."""
-    return scan(con, landing, entity).pending
+    return scan(con, landing, entity, settings).pending

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -45,6 +46,9 @@ from dagster_project.loading.validate import (
     raw_name,
 )
 from dagster_project.testing.faults import pause_point
+
+if TYPE_CHECKING:
+    from dagster_project.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +92,8 @@ class EntityLoadResult:
     adapter_stats: dict[str, int] = field(default_factory=dict)  # summed over adapter files
     mapped_to_fallback: dict[str, int] = field(default_factory=dict)  # summed over files
     quarantine_resolved: int = 0
+    # loaded, unchanged files read again -> why (their adapter's settings or context changed)
+    files_reloaded: dict[str, str] = field(default_factory=dict)
 
     def add(self, result: FileLoadResult) -> None:
         self.files.append(result)
@@ -278,7 +284,9 @@ def _refresh_mtimes(con: duckdb.DuckDBPyConnection, entity: Entity, touched: lis
         )
 
 
-def load_entity(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -> EntityLoadResult:
+def load_entity(
+    con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity, settings: Settings | None = None
+) -> EntityLoadResult:
     """Load every new or changed file of the entity, in file-name order.
 
     Raises ContractError for a file that cannot satisfy the contract (e.g. a required column is
@@ -288,14 +296,25 @@ def load_entity(con: duckdb.DuckDBPyConnection, landing: Path, entity: Entity) -
     started = time.perf_counter()
     ensure_raw_schema(con)
     landing = Path(landing)
-    found = scan(con, landing, entity)
+    if settings is None:
+        from dagster_project.config import current
+
+        settings = current()
+    found = scan(con, landing, entity, settings)
     _refresh_mtimes(con, entity, found.touched)
     result = EntityLoadResult(source=entity.source, entity=entity.name)
     result.files_skipped = found.skipped
     for file in found.pending:
+        if file.reload_reason:
+            result.files_reloaded[file.relative_path] = file.reload_reason
+            logger.info("%s: read again: %s", file.relative_path, file.reload_reason)
         try:
             adapter = get_adapter(file.format)
-            staged = stage_adapter_file(con, file, entity, adapter) if adapter else stage_file(con, file, entity)
+            staged = (
+                stage_adapter_file(con, file, entity, adapter, settings)
+                if adapter
+                else stage_file(con, file, entity)
+            )
             file_result = _load_file(con, entity, file, staged)
         finally:
             drop_stage(con)

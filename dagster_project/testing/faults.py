@@ -29,7 +29,9 @@ POINTS = ("load", "publish_tmp", "publish_replaced")
 
 def requested() -> set[str]:
     """The pause points named in the environment (empty: the hook does nothing)."""
-    return {point.strip() for point in os.environ.get(FAULT_ENV, "").split(",") if point.strip()}
+    from dagster_project.config import current
+
+    return set(current().testing.fault_pause)
 
 
 def pause_point(point: str) -> None:
@@ -39,7 +41,9 @@ def pause_point(point: str) -> None:
     if point not in requested():
         return
     print(f"{MARKER} {point} pid={os.getpid()}", file=sys.stderr, flush=True)
-    time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "600")))
+    from dagster_project.config import current
+
+    time.sleep(current().testing.fault_pause_seconds)
 
 
 def check_requested() -> None:

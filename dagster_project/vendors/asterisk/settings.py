@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from zoneinfo import ZoneInfo
@@ -30,10 +30,15 @@ class AsteriskSettings:
     cdr_layout: str = "auto"
 
     @classmethod
-    def from_env(cls) -> AsteriskSettings:
-        wrapup = os.environ.get(WRAPUP_ENV, "").strip()
-        contexts = os.environ.get(OUTBOUND_CONTEXTS_ENV)
-        time_zone = os.environ.get(CDR_TIME_ZONE_ENV, "").strip() or "UTC"
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AsteriskSettings:
+        """From the loaded settings' values by variable name (default: config.current_env())."""
+        if env is None:
+            from dagster_project.config import current_env
+
+            env = current_env()
+        wrapup = env.get(WRAPUP_ENV, "").strip()
+        contexts = env.get(OUTBOUND_CONTEXTS_ENV)
+        time_zone = env.get(CDR_TIME_ZONE_ENV, "").strip() or "UTC"
         try:
             wrapup_seconds = float(wrapup) if wrapup else 0.0
         except ValueError as error:
@@ -41,7 +46,7 @@ class AsteriskSettings:
         if wrapup_seconds < 0:
             raise ValueError(f"{WRAPUP_ENV} must not be negative, got {wrapup!r}")
         ZoneInfo(time_zone)  # fails early on an unknown zone
-        layout = os.environ.get(CDR_LAYOUT_ENV, "").strip().lower() or "auto"
+        layout = env.get(CDR_LAYOUT_ENV, "").strip().lower() or "auto"
         if layout not in CDR_LAYOUTS:
             raise ValueError(f"{CDR_LAYOUT_ENV} must be one of {', '.join(CDR_LAYOUTS)}, got {layout!r}")
         patterns = (

@@ -6,7 +6,6 @@ defaults only. Codes given here are added to (or override) the built-in codes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -107,14 +106,19 @@ class FreshdeskSettings:
     merged_tags: frozenset[str] = frozenset()
 
     @classmethod
-    def from_env(cls) -> FreshdeskSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> FreshdeskSettings:
+        """From the loaded settings' values by variable name (default: config.current_env())."""
+        if env is None:
+            from dagster_project.config import current_env
+
+            env = current_env()
         """The settings, every variable checked; FreshdeskSettingsError names the first bad one."""
-        category_field = os.environ.get(CATEGORY_FIELD_ENV)
-        merged = os.environ.get(MERGED_TAGS_ENV, "")
+        category_field = env.get(CATEGORY_FIELD_ENV)
+        merged = env.get(MERGED_TAGS_ENV, "")
         return cls(
-            statuses=_statuses(os.environ.get(STATUSES_ENV, "")),
-            sources=_sources(os.environ.get(SOURCES_ENV, "")),
-            types=_types(os.environ.get(TYPES_ENV, "")),
+            statuses=_statuses(env.get(STATUSES_ENV, "")),
+            sources=_sources(env.get(SOURCES_ENV, "")),
+            types=_types(env.get(TYPES_ENV, "")),
             category_field=DEFAULT_CATEGORY_FIELD if category_field is None else category_field.strip(),
             merged_tags=frozenset(tag.strip().lower() for tag in merged.split(",") if tag.strip()),
         )

@@ -7,8 +7,8 @@ An empty variable means the default.
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 ARTICLE_PATTERN_ENV = "SUPPORT_KPI_GA4_ARTICLE_PATTERN"
@@ -36,8 +36,8 @@ class Ga4SettingsError(ValueError):
     """A GA4 setting (environment variable) is invalid; the message names the variable."""
 
 
-def _pattern(env: str, default: str, group: str | None = None) -> re.Pattern[str]:
-    text = os.environ.get(env, "").strip() or default
+def _pattern(values: Mapping[str, str], env: str, default: str, group: str | None = None) -> re.Pattern[str]:
+    text = values.get(env, "").strip() or default
     try:
         pattern = re.compile(text)
     except re.error as error:
@@ -59,22 +59,27 @@ class Ga4Settings:
     vote_param: str = DEFAULT_VOTE_PARAM
 
     @classmethod
-    def from_env(cls) -> Ga4Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Ga4Settings:
+        """From the loaded settings' values by variable name (default: config.current_env())."""
+        if env is None:
+            from dagster_project.config import current_env
+
+            env = current_env()
         """The settings, every variable checked; Ga4SettingsError names the first bad one."""
-        events_text = os.environ.get(VOTE_EVENTS_ENV, "").strip()
+        events_text = env.get(VOTE_EVENTS_ENV, "").strip()
         vote_events = (
             tuple(name.strip().lower() for name in events_text.split(",") if name.strip())
             if events_text
             else DEFAULT_VOTE_EVENTS
         )
-        vote_param = os.environ.get(VOTE_PARAM_ENV, "").strip() or DEFAULT_VOTE_PARAM
+        vote_param = env.get(VOTE_PARAM_ENV, "").strip() or DEFAULT_VOTE_PARAM
         if not _PARAM_NAME.match(vote_param):
             raise Ga4SettingsError(f"{VOTE_PARAM_ENV} must be a GA4 event parameter name, got {vote_param!r}")
         return cls(
-            article_pattern=_pattern(ARTICLE_PATTERN_ENV, DEFAULT_ARTICLE_PATTERN, ARTICLE_GROUP),
-            category_pattern=_pattern(CATEGORY_PATTERN_ENV, DEFAULT_CATEGORY_PATTERN),
-            forum_pattern=_pattern(FORUM_PATTERN_ENV, DEFAULT_FORUM_PATTERN),
-            home_pattern=_pattern(HOME_PATTERN_ENV, DEFAULT_HOME_PATTERN),
+            article_pattern=_pattern(env, ARTICLE_PATTERN_ENV, DEFAULT_ARTICLE_PATTERN, ARTICLE_GROUP),
+            category_pattern=_pattern(env, CATEGORY_PATTERN_ENV, DEFAULT_CATEGORY_PATTERN),
+            forum_pattern=_pattern(env, FORUM_PATTERN_ENV, DEFAULT_FORUM_PATTERN),
+            home_pattern=_pattern(env, HOME_PATTERN_ENV, DEFAULT_HOME_PATTERN),
             vote_events=vote_events,
             vote_param=vote_param,
         )

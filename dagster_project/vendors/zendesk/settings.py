@@ -5,8 +5,8 @@ An empty variable means the default. A bad value raises ZendeskSettingsError nam
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dagster_project.contract.helpdesk import CHANNELS, PRIORITIES, SOCIAL_NETWORKS
@@ -122,18 +122,23 @@ class ZendeskSettings:
     default_priority: str = DEFAULT_PRIORITY
 
     @classmethod
-    def from_env(cls) -> ZendeskSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ZendeskSettings:
+        """From the loaded settings' values by variable name (default: config.current_env())."""
+        if env is None:
+            from dagster_project.config import current_env
+
+            env = current_env()
         channels = dict(DEFAULT_CHANNELS)
-        channels.update(_channel_map(os.environ.get(CHANNEL_MAP_ENV, "")))
-        field_id = os.environ.get(CATEGORY_FIELD_ENV, "").strip() or None
+        channels.update(_channel_map(env.get(CHANNEL_MAP_ENV, "")))
+        field_id = env.get(CATEGORY_FIELD_ENV, "").strip() or None
         if field_id is not None and not field_id.isdigit():
             raise ZendeskSettingsError(f"{CATEGORY_FIELD_ENV} must be a ticket field id (digits), got {field_id!r}")
-        groups_text = os.environ.get(ESCALATION_GROUPS_ENV, "")
+        groups_text = env.get(ESCALATION_GROUPS_ENV, "")
         groups = frozenset(part.strip() for part in groups_text.split(",") if part.strip())
         bad = sorted(group for group in groups if not group.isdigit())
         if bad:
             raise ZendeskSettingsError(f"{ESCALATION_GROUPS_ENV} must list group ids (digits), got {bad[0]!r}")
-        priority = os.environ.get(DEFAULT_PRIORITY_ENV, "").strip().lower() or DEFAULT_PRIORITY
+        priority = env.get(DEFAULT_PRIORITY_ENV, "").strip().lower() or DEFAULT_PRIORITY
         if priority not in PRIORITIES:
             raise ZendeskSettingsError(
                 f"{DEFAULT_PRIORITY_ENV} must be one of {', '.join(PRIORITIES)}, got {priority!r}"
@@ -141,8 +146,8 @@ class ZendeskSettings:
         return cls(
             channels=channels,
             category_field_id=field_id,
-            category_tag_prefix=os.environ.get(CATEGORY_TAG_PREFIX_ENV, "").strip() or DEFAULT_CATEGORY_TAG_PREFIX,
-            escalation_tag=os.environ.get(ESCALATION_TAG_ENV, "").strip().lower() or DEFAULT_ESCALATION_TAG,
+            category_tag_prefix=env.get(CATEGORY_TAG_PREFIX_ENV, "").strip() or DEFAULT_CATEGORY_TAG_PREFIX,
+            escalation_tag=env.get(ESCALATION_TAG_ENV, "").strip().lower() or DEFAULT_ESCALATION_TAG,
             escalation_group_ids=groups,
             default_priority=priority,
         )

@@ -1,0 +1,63 @@
+"""The dbt side of the settings: a profiles.yml rendered from them, and the dbt vars.
+
+The pipeline's `dbt build` runs with ``--profiles-dir <data-dir>/dbt`` (a profiles.yml written here
+from the settings: warehouse path, threads, memory limit, and the toml file for the pseudonym
+plugin, which loads the same settings inside dbt) and ``--vars '{...}'`` (every var of
+dbt_project.yml, from the settings). dbt_project/profiles.yml stays for dbt run by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dagster_project.publish import write_atomic
+from dagster_project.settings import Settings
+
+PROFILE_NAME = "support_kpi"
+
+
+def profile(settings: Settings) -> dict[str, Any]:
+    plugin: dict[str, Any] = {"module": "dagster_project.dbt_plugins.pseudonym"}
+    config_path = settings.values().config_path
+    if config_path is not None:
+        plugin["config"] = {"config_path": str(config_path)}
+    return {
+        PROFILE_NAME: {
+            "target": "dev",
+            "outputs": {
+                "dev": {
+                    "type": "duckdb",
+                    "path": str(settings.warehouse_path),
+                    "threads": settings.dbt.threads,
+                    "settings": {
+                        "TimeZone": "UTC",
+                        "memory_limit": settings.dbt.memory,
+                        "preserve_insertion_order": False,
+                    },
+                    "plugins": [plugin],
+                }
+            },
+        }
+    }
+
+
+def write_profile(settings: Settings) -> Path:
+    """``<data-dir>/dbt/profiles.yml`` from the settings (no secret in it); its folder."""
+    folder = settings.dbt_profiles_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "# Written by the pipeline from its settings (dagster_project/dbt_profile.py); do not edit.\n"
+    write_atomic(folder / "profiles.yml", text + yaml.safe_dump(profile(settings), sort_keys=True))
+    return folder
+
+
+def dbt_vars(settings: Settings) -> str:
+    return json.dumps(settings.dbt_vars(), sort_keys=True)
+
+
+def dbt_settings_args(settings: Settings) -> list[str]:
+    """``--profiles-dir`` (rendered now) and ``--vars`` for a dbt command of the pipeline."""
+    return ["--profiles-dir", str(write_profile(settings)), "--vars", dbt_vars(settings)]
