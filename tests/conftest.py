@@ -241,6 +241,7 @@ MODULE_BUILDS = frozenset(
         "tampered_results",
         "boundaries_run",
         "zendesk_run",
+        "currency_runs",
     }
 )
 # Tests that run the CLI pipeline in their own body (no building fixture to recognise them by).
