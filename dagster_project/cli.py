@@ -11,23 +11,25 @@ from typing import Annotated
 
 import typer
 
-from dagster_project.settings import DATA_DIR_ENV, LANDING_ENV, MART_FILE_NAME, REPO_DIR, Settings
+from dagster_project.settings import REPO_DIR, Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
+# Unset options fall through to the settings (support_kpi.toml, then env SUPPORT_KPI_LANDING /
+# SUPPORT_KPI_DATA_DIR, then data/landing and data): only an option actually given wins.
 LandingOption = Annotated[
-    Path,
-    typer.Option("--landing", envvar=LANDING_ENV, help="Landing folder (<source>/<entity>/files)."),
+    Path | None,
+    typer.Option("--landing", help="Landing folder (<source>/<entity>/files); default: settings paths.landing."),
 ]
 DataDirOption = Annotated[
-    Path,
-    typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Warehouse, published mart, reports."),
+    Path | None,
+    typer.Option("--data-dir", help="Warehouse, published mart, reports; default: settings paths.data_dir."),
 ]
 
 
 @app.command()
 def generate(
-    landing: LandingOption = Path("data/landing"),
+    landing: LandingOption = None,
     days: Annotated[int, typer.Option(min=1, help="Days of history, ending at --end-date.")] = 365,
     scale: Annotated[float, typer.Option(min=0.001, help="1 = ~100k tickets a year.")] = 1.0,
     seed: Annotated[int, typer.Option(help="Same seed and arguments, same files.")] = 42,
@@ -44,15 +46,16 @@ def generate(
     console = Console()
     clock = time.monotonic()
     end: date | None = end_date.date() if end_date else None
-    with console.status(f"generating {days} days at scale {scale} into {landing} …"):
-        counts = generate_files(landing.resolve(), days=days, scale=scale, seed=seed, end_date=end)
+    target = Settings.from_env(landing=landing).landing_dir
+    with console.status(f"generating {days} days at scale {scale} into {target} …"):
+        counts = generate_files(target, days=days, scale=scale, seed=seed, end_date=end)
     for name, rows in sorted(counts.items()):
         console.print(f"  {name:<32} {rows:>12,} rows")
     console.print(f"[green]✓[/green] generated in {time.monotonic() - clock:.1f} s")
 
 
 @app.command()
-def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption = Path("data")) -> None:
+def run(landing: LandingOption = None, data_dir: DataDirOption = None) -> None:
     """Load new landing files, dbt build with tests, publish the mart, print the scorecard.
 
     Executes the Dagster job daily_kpi_job on the data folder's Dagster instance (<data-dir>/dagster),
@@ -108,8 +111,8 @@ def run(landing: LandingOption = Path("data/landing"), data_dir: DataDirOption =
 @app.command()
 def pull(
     vendor: Annotated[str, typer.Argument(help="zendesk or freshdesk.")],
-    landing: LandingOption = Path("data/landing"),
-    data_dir: DataDirOption = Path("data"),
+    landing: LandingOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Pull new pages from a helpdesk API into the landing folder (no load; `run` pulls too).
 
@@ -140,7 +143,7 @@ def pull(
 
 @app.command()
 def scorecard(
-    data_dir: DataDirOption = Path("data"),
+    data_dir: DataDirOption = None,
     month: Annotated[datetime | None, typer.Option(formats=["%Y-%m"], help="Month (default: latest complete).")] = None,
 ) -> None:
     """Print the scorecard of a month from the published mart."""
@@ -165,7 +168,7 @@ def scorecard(
 
 @app.command()
 def quarantine(
-    data_dir: DataDirOption = Path("data"),
+    data_dir: DataDirOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source (e.g. helpdesk).")] = None,
     entity: Annotated[str | None, typer.Option(help="Only this entity (e.g. tickets).")] = None,
     rule: Annotated[str | None, typer.Option(help="Only this rule (e.g. invalid_ts).")] = None,
@@ -189,10 +192,15 @@ def quarantine(
 
 @app.command()
 def checksum(
-    mart: Annotated[Path, typer.Option("--mart", help="A published mart file.")] = Path("data") / MART_FILE_NAME,
+    mart: Annotated[
+        Path | None, typer.Option("--mart", help="A published mart file; default: the data dir's published mart.")
+    ] = None,
 ) -> None:
     """Content checksum of a mart: per table rows and digest, then the whole mart's digest."""
     from dagster_project.checksum import mart_checksum
+
+    if mart is None:
+        mart = Settings.from_env().mart_path
 
     try:
         result = mart_checksum(mart)
@@ -206,8 +214,8 @@ def checksum(
 
 @app.command()
 def ui(
-    landing: LandingOption = Path("data/landing"),
-    data_dir: DataDirOption = Path("data"),
+    landing: LandingOption = None,
+    data_dir: DataDirOption = None,
     port: Annotated[int, typer.Option(help="Port of the Dagster web UI.")] = 3000,
 ) -> None:
     """Start `dagster dev` on the project (asset graph, runs, schedules, sensors, checks).

@@ -351,3 +351,18 @@ def test_dbt_profile_and_vars_come_from_the_settings(currency_runs: dict) -> Non
     profile = (currency_runs["data_dir"] / "dbt" / "profiles.yml").read_text()
     assert str(currency_runs["data_dir"] / "warehouse.duckdb") in profile
     assert "support-kpi-test-session-key" not in profile
+
+
+def test_paths_from_the_toml_file_reach_commands_given_no_option(tmp_path: Path) -> None:
+    """A command without --landing / --data-dir uses the settings' paths (here the toml file's),
+    not a default of its own: `checksum` looks for the mart in the toml's data dir."""
+    data_dir = tmp_path / "toml-data"
+    path = tmp_path / "support_kpi.toml"
+    path.write_text(f'[paths]\nlanding = "{tmp_path / "toml-landing"}"\ndata_dir = "{data_dir}"\n')
+    done = support_kpi("--config", str(path), "checksum")
+    assert done.returncode == 1
+    assert str(data_dir / "support_kpi.duckdb") in done.stderr, done.stderr
+    listing = json.loads(support_kpi("--config", str(path), "config", "--json").stdout)
+    sources = {row["key"]: (row["value"], row["source"]) for row in listing["settings"]}
+    assert sources["paths.data_dir"][0] == str(data_dir)
+    assert "support_kpi.toml" in sources["paths.data_dir"][1]
