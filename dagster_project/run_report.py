@@ -144,9 +144,12 @@ def gate_results(instance: dg.DagsterInstance, run_id: str) -> dict[str, dict[st
     return gates
 
 
-def dbt_section(settings: Settings) -> dict[str, Any]:
-    """Figures of this run's ``dbt build`` (the guard removes the previous run's results first)."""
-    if not settings.dbt_results_path.exists():
+def dbt_section(settings: Settings, since: datetime | None = None) -> dict[str, Any]:
+    """Figures of this run's ``dbt build``: none when dbt did not run since ``since`` (a skipped
+    run keeps the published build's ``last_dbt_run_results.json`` in place; the dbt step removes it
+    before it builds)."""
+    path = settings.dbt_results_path
+    if not path.exists() or (since is not None and path.stat().st_mtime < since.timestamp()):
         return {}
     run_results = json.loads(settings.dbt_results_path.read_text())
     summary = summarize(run_results)
@@ -230,7 +233,7 @@ def run_report(start: RunStart, instance: dg.DagsterInstance) -> dict[str, Any]:
             key: sum(int(e.get(key, 0) or 0) for e in entities.values())
             for key in ("rows_read", "rows_loaded", "rows_quarantined", "files_loaded")
         },
-        dbt=dbt_section(start.settings),
+        dbt=dbt_section(start.settings, since=start.started_at),
         gates=gate_results(instance, start.run_id),
         errors=errors,
         **start.footer(),

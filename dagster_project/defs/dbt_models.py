@@ -55,6 +55,9 @@ def support_kpi_dbt(
     log_path = settings.data_dir / "logs" / "dbt-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     context.log.info(f"dbt build: full dbt log in {log_path}")
+    # This build's results replace the last build's; a run whose dbt step never starts (skipped,
+    # or stopped by a gate) leaves them in place, and its report does not show them (run_report).
+    settings.dbt_results_path.unlink(missing_ok=True)
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
         args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings)]

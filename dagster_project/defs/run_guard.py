@@ -59,8 +59,6 @@ def guard_run(settings_of: Callable[[], Settings], context: dg.InitResourceConte
         from dagster_project.testing.faults import check_requested
 
         check_requested()
-        # A report must not show the dbt figures of an earlier run.
-        settings.dbt_results_path.unlink(missing_ok=True)
         try:
             yield
         finally:
