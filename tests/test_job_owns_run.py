@@ -434,7 +434,7 @@ def test_schedule_and_sensor_runs_skip_with_the_reason(scenario: Scenario, trigg
     assert found is not None
     report = found[1]
     assert (report["status"], report["trigger"], report["published"]) == ("skipped", trigger, False)
-    assert report["reason"] == "no new landing files, seeds or models since the last publish"
+    assert report["reason"] == "no new landing files, seeds, models or settings since the last publish"
     statuses = {step["step"]: step["status"] for step in report["steps"]}
     assert statuses["pipeline__freshness"] == "success"
     assert statuses["raw__helpdesk__tickets"] == statuses["support_kpi_dbt"] == statuses["published__mart"] == "skipped"

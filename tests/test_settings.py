@@ -353,9 +353,14 @@ def test_dbt_profile_and_vars_come_from_the_settings(currency_runs: dict) -> Non
     assert "support-kpi-test-session-key" not in profile
 
 
-def test_paths_from_the_toml_file_reach_commands_given_no_option(tmp_path: Path) -> None:
+def test_paths_from_the_toml_file_reach_commands_given_no_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A command without --landing / --data-dir uses the settings' paths (here the toml file's),
     not a default of its own: `checksum` looks for the mart in the toml's data dir."""
+    # The environment beats the toml file: clear the paths an earlier run in this process exported.
+    for name in ("SUPPORT_KPI_LANDING", "SUPPORT_KPI_DATA_DIR", "SUPPORT_KPI_WAREHOUSE", "SUPPORT_KPI_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
     data_dir = tmp_path / "toml-data"
     path = tmp_path / "support_kpi.toml"
     path.write_text(f'[paths]\nlanding = "{tmp_path / "toml-landing"}"\ndata_dir = "{data_dir}"\n')
