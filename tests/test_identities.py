@@ -11,17 +11,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO, CliRun
+from tests.conftest import CliRun, dbt
 
 IDENTITY_TESTS = {
     "assert_ticket_backlog_flow_balances",
@@ -144,26 +141,7 @@ def tampered_results(demo_run: CliRun, tmp_path_factory: pytest.TempPathFactory)
             con.execute(statement)
     finally:
         con.close()
-    dbt = Path(sys.executable).with_name("dbt")
-    done = subprocess.run(
-        [
-            str(dbt),
-            "test",
-            "--select",
-            "path:tests/identities",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        cwd=REPO / "dbt_project",
-        env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = dbt("test", "--select", "path:tests/identities", warehouse=warehouse, work=work)
     assert done.returncode != 0, done.stdout[-4000:]
     return _identity_results(work / "target" / "run_results.json")
 
