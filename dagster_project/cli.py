@@ -55,7 +55,17 @@ def generate(
 
 
 @app.command()
-def run(landing: LandingOption = None, data_dir: DataDirOption = None) -> None:
+def run(
+    landing: LandingOption = None,
+    data_dir: DataDirOption = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="Rebuild every dbt model from all raw rows instead of only what the new rows affect.",
+        ),
+    ] = False,
+) -> None:
     """Load new landing files, dbt build with tests, publish the mart, print the scorecard.
 
     Executes the Dagster job daily_kpi_job on the data folder's Dagster instance (<data-dir>/dagster),
@@ -74,7 +84,7 @@ def run(landing: LandingOption = None, data_dir: DataDirOption = None) -> None:
         console.print(f"[red]landing folder {settings.landing_dir} does not exist[/red]")
         raise typer.Exit(2)
     try:
-        outcome = run_pipeline(settings)
+        outcome = run_pipeline(settings, full_refresh=full_refresh)
     except MissingReportError as missing:
         console.print(f"[red bold]run failed: {missing}[/red bold]")
         raise typer.Exit(1) from None

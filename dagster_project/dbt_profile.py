@@ -54,10 +54,11 @@ def write_profile(settings: Settings) -> Path:
     return folder
 
 
-def dbt_vars(settings: Settings) -> str:
-    return json.dumps(settings.dbt_vars(), sort_keys=True)
+def dbt_vars(settings: Settings, run_vars: dict[str, Any] | None = None) -> str:
+    return json.dumps({**settings.dbt_vars(), **(run_vars or {})}, sort_keys=True)
 
 
-def dbt_settings_args(settings: Settings) -> list[str]:
-    """``--profiles-dir`` (rendered now) and ``--vars`` for a dbt command of the pipeline."""
-    return ["--profiles-dir", str(write_profile(settings)), "--vars", dbt_vars(settings)]
+def dbt_settings_args(settings: Settings, run_vars: dict[str, Any] | None = None) -> list[str]:
+    """``--profiles-dir`` (rendered now) and ``--vars`` for a dbt command of the pipeline; ``run_vars``
+    are the vars of this run's build plan (state.BuildPlan.dbt_vars)."""
+    return ["--profiles-dir", str(write_profile(settings)), "--vars", dbt_vars(settings, run_vars)]

@@ -21,6 +21,7 @@ import dagster as dg
 from dagster_project.dbt_results import failed_nodes, summarize, warned_nodes
 from dagster_project.publish import write_atomic
 from dagster_project.settings import Settings
+from dagster_project.state import read_build_plan
 
 STATUSES = ("success", "failure", "skipped", "refused")
 # Set by `support-kpi run` on its runs; schedules, sensors and backfills are told by Dagster's tags.
@@ -154,6 +155,7 @@ def dbt_section(settings: Settings, since: datetime | None = None) -> dict[str, 
     run_results = json.loads(settings.dbt_results_path.read_text())
     summary = summarize(run_results)
     return {
+        "build": read_build_plan(settings),
         "models": summary.models,
         "seeds": summary.seeds,
         "tests_run": summary.tests,

@@ -49,13 +49,16 @@ class RunOutcome:
         return list(self.report.get("errors") or [])
 
 
-def run_config(settings: Settings) -> dict[str, Any]:
-    """The folders as the ``pipeline`` resource's config, and the one-line-per-step logger."""
-    folders = {"landing_dir": str(settings.landing_dir), "data_dir": str(settings.data_dir)}
-    return {"loggers": {"progress": {}}, "resources": {"pipeline": {"config": folders}}}
+def run_config(settings: Settings, full_refresh: bool = False) -> dict[str, Any]:
+    """The folders (and a requested full refresh) as the ``pipeline`` resource's config, and the
+    one-line-per-step logger."""
+    config: dict[str, Any] = {"landing_dir": str(settings.landing_dir), "data_dir": str(settings.data_dir)}
+    if full_refresh:
+        config["full_refresh"] = True
+    return {"loggers": {"progress": {}}, "resources": {"pipeline": {"config": config}}}
 
 
-def run_pipeline(settings: Settings) -> RunOutcome:
+def run_pipeline(settings: Settings, full_refresh: bool = False) -> RunOutcome:
     """Execute ``daily_kpi_job`` on ``settings``' folders and return what its report says.
 
     Raises ``MissingReportError`` when the run left no report.
@@ -74,7 +77,7 @@ def run_pipeline(settings: Settings) -> RunOutcome:
 
         def execute(selection: list[Any] | None) -> RunOutcome:
             result = job.execute_in_process(
-                run_config=run_config(settings),
+                run_config=run_config(settings, full_refresh),
                 instance=instance,
                 tags={TRIGGER_TAG: "cli"},
                 asset_selection=selection,

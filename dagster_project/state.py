@@ -1,4 +1,5 @@
-"""What the published mart was built from, so a run with nothing new can skip all work.
+"""What the published mart was built from, so a run with nothing new can skip all work, and a
+run with something new rebuilds only what it affects.
 
 After a publish we record the dbt project fingerprint (models, macros, seeds, config), the
 fingerprint of every setting that shapes the mart (config.fingerprint_values: reporting currency
@@ -6,6 +7,12 @@ and time zone, dbt vars, adapter mappings, the pseudonym key as a keyed hash) an
 generation (highest ``batch_id`` in ``raw_meta.loaded_files``). A later run is a no-op when the
 mart file exists, the project fingerprint and the settings are the same, the ledger has not moved
 and no landing file is new, changed or read under an older adapter mapping.
+
+``build_plan`` decides how the next ``dbt build`` runs (issue 14): incremental from the ledger
+generation of the last publish (raw rows with a higher ``_batch_id``, and rows such a batch
+retracted, are the new ones), or a full refresh when asked for, on the first build, or when the
+models, seeds, config or a mart-shaping setting differ from what the published mart and the last
+build started with.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -23,6 +32,82 @@ from dagster_project.manifest import project_fingerprint
 from dagster_project.publish import write_atomic
 from dagster_project.settings import Settings
 from dagster_project.warehouse import connect, warehouse_lock
+
+BUILD_PLAN_FILE = "build_plan.json"
+LAST_BUILD_FILE = "last_build.json"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """How one ``dbt build`` runs: incremental from ``since_batch_id``, or a full refresh."""
+
+    full_refresh: bool
+    since_batch_id: int
+    reason: str
+    refresh_months: tuple[str, ...] = ()
+
+    def dbt_vars(self) -> dict[str, object]:
+        return {"incremental_since_batch_id": self.since_batch_id, "refresh_months": list(self.refresh_months)}
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "mode": "full refresh" if self.full_refresh else "incremental",
+            "since_batch_id": self.since_batch_id,
+            "refresh_months": list(self.refresh_months),
+            "reason": self.reason,
+        }
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: tuple[str, ...] = ()) -> BuildPlan:
+    """The plan of this run's dbt build (see the module docstring)."""
+    months = tuple(sorted(set(refresh_months)))
+    if full_refresh:
+        return BuildPlan(True, 0, "full refresh requested", months)
+    state = _read_json(settings.state_path)
+    if state is None or not settings.mart_path.exists():
+        return BuildPlan(True, 0, "first build: no published mart yet", months)
+    fingerprint = project_fingerprint()
+    current = fingerprint_values(settings)
+    if state.get("project_fingerprint") != fingerprint:
+        return BuildPlan(True, 0, "dbt models, seeds or config changed since the last publish", months)
+    recorded = state.get("settings")
+    if not isinstance(recorded, dict):
+        return BuildPlan(True, 0, "settings not recorded by the last publish", months)
+    changed = changes(recorded, current)
+    if changed:
+        return BuildPlan(True, 0, describe_changes(changed), months)
+    last = _read_json(settings.dbt_profiles_dir / LAST_BUILD_FILE)
+    if last is not None and (last.get("project_fingerprint") != fingerprint or last.get("settings") != current):
+        # A build after the last publish (it failed) started under other models or settings: the
+        # incremental tables may hold rows of either.
+        return BuildPlan(True, 0, "an unpublished build under other models or settings changed the warehouse", months)
+    generation = state.get("ledger_generation")
+    if not isinstance(generation, int):
+        return BuildPlan(True, 0, "ledger generation not recorded by the last publish", months)
+    why = f"rows loaded after batch {generation}" + (f"; months refreshed: {', '.join(months)}" if months else "")
+    return BuildPlan(False, generation, why, months)
+
+
+def record_build_start(settings: Settings, plan: BuildPlan) -> None:
+    """Before a ``dbt build``: what it builds under, and its plan (the run report shows the plan)."""
+    folder = settings.dbt_profiles_dir
+    write_atomic(
+        folder / LAST_BUILD_FILE,
+        json.dumps({"project_fingerprint": project_fingerprint(), "settings": fingerprint_values(settings)}, indent=2),
+    )
+    write_atomic(folder / BUILD_PLAN_FILE, json.dumps(plan.as_dict(), indent=2))
+
+
+def read_build_plan(settings: Settings) -> dict[str, Any] | None:
+    return _read_json(settings.dbt_profiles_dir / BUILD_PLAN_FILE)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
+from dagster_project.state import build_plan, record_build_start
 from dagster_project.warehouse import warehouse_lock
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "mart"}
@@ -49,9 +50,13 @@ def support_kpi_dbt(
 ) -> Iterator[Any]:
     """``dbt build``: seeds, models and their data tests in dependency order, under the warehouse lock.
 
+    Incremental from the last publish, or a full refresh (``state.build_plan`` says which and why;
+    the run report shows it).
+
     The profile (warehouse path, threads, memory) is rendered from the settings into
     ``<data-dir>/dbt/profiles.yml`` and every dbt var is passed with ``--vars`` (dbt_profile.py)."""
     settings = pipeline.settings()
+    plan = build_plan(settings, pipeline.full_refresh, tuple(pipeline.refresh_months))
     log_path = settings.data_dir / "logs" / "dbt-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     context.log.info(f"dbt build: full dbt log in {log_path}")
@@ -59,8 +64,12 @@ def support_kpi_dbt(
     # or stopped by a gate) leaves them in place, and its report does not show them (run_report).
     settings.dbt_results_path.unlink(missing_ok=True)
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
+        context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
+        record_build_start(settings, plan)
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
-        args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings)]
+        args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings, plan.dbt_vars())]
+        if plan.full_refresh:
+            args.append("--full-refresh")
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         try:
             # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.

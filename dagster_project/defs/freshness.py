@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_project.defs.connectors import PULL_ASSET_KEYS
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.run_report import FRESHNESS_PATH
-from dagster_project.state import check_freshness
+from dagster_project.state import Freshness, check_freshness
 
 FRESHNESS_KEY = dg.AssetKey(list(FRESHNESS_PATH))
 
@@ -33,7 +33,10 @@ FRESHNESS_KEY = dg.AssetKey(list(FRESHNESS_PATH))
 )
 def freshness(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[dg.MaterializeResult]:
     settings = pipeline.settings()
+    forced = pipeline.forced_reason()
     decision = check_freshness(settings)
+    if forced is not None:
+        decision = Freshness(False, forced)
     if decision.up_to_date:
         context.log_event(
             dg.AssetObservation(asset_key=FRESHNESS_KEY, metadata={"up_to_date": True, "reason": decision.reason})

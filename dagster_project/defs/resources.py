@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
+import pydantic
 from dagster_dbt import DbtCliResource
 
 from dagster_project.progress import progress_logger
@@ -18,11 +19,25 @@ class PipelineSettings(dg.ConfigurableResource):
 
     ``landing_dir`` / ``data_dir`` / ``config_path`` given here (run config, tests) win over the
     loaded values like CLI options; left unset, nothing is read until a step asks for the settings.
+    ``full_refresh`` / ``refresh_months`` are this run's requests to the dbt build (state.build_plan);
+    a run with either is never skipped as up to date.
     """
+
+    def forced_reason(self) -> str | None:
+        """Why this run must build even when nothing changed, if it was asked to."""
+        if self.full_refresh:
+            return "full refresh requested"
+        if self.refresh_months:
+            return "months to recompute: " + ", ".join(sorted(self.refresh_months))
+        return None
 
     landing_dir: str | None = None
     data_dir: str | None = None
     config_path: str | None = None
+    # This run's dbt build: rebuild every model from all raw rows (`support-kpi run --full-refresh`),
+    # or recompute the KPI rows of these months ('YYYY-MM'; the monthly backfill job sets it).
+    full_refresh: bool = False
+    refresh_months: list[str] = pydantic.Field(default_factory=list)
 
     def settings(self) -> Settings:
         settings = Settings.from_env(landing=self.landing_dir, data_dir=self.data_dir, config=self.config_path)

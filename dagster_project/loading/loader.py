@@ -27,6 +27,7 @@ from dagster_project.loading.schema import (
     BATCH_SEQUENCE,
     LEDGER_TABLE,
     QUARANTINE_TABLE,
+    RETRACTED_TABLE,
     ensure_raw_schema,
 )
 from dagster_project.loading.sql import ident, literal, literal_list
@@ -197,6 +198,18 @@ def _mapped_to_fallback(con: duckdb.DuckDBPyConnection, entity: Entity, checked:
     return counts
 
 
+def _retract_rows(con: duckdb.DuckDBPyConnection, entity: Entity, file: str, params: dict[str, object]) -> None:
+    """Keep the rows an earlier version of ``file`` loaded before they are deleted: the next
+    incremental dbt build recomputes the keys they carried (a ticket whose events moved to another
+    file, or vanished, is recomputed too), and the record says what was replaced."""
+    con.execute(
+        f"insert into {RETRACTED_TABLE} (source, entity, batch_id, source_file, record, retracted_at) "
+        f"select {literal(entity.source)}, {literal(entity.name)}, $batch_id, _source_file, to_json(r), "
+        f"$loaded_at from {entity.raw_table} as r where _source_file = {literal(file)}",
+        params,
+    )
+
+
 def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile, staged: StagedFile) -> FileLoadResult:
     checked, failed = _checked_relation(con, entity, staged)
     digest = file.sha256 or sha256_of(file.path)
@@ -210,15 +223,16 @@ def _load_file(con: duckdb.DuckDBPyConnection, entity: Entity, file: LandingFile
         # An adapter file (e.g. an Asterisk queue_log) feeds several entities: only this entity's
         # quarantine and ledger rows belong to this load.
         resolved += resolve_reloaded(con, entity, file.relative_path, loaded_at)
+        row = con.execute(f"select nextval('{BATCH_SEQUENCE}')").fetchone()
+        batch_id = int(row[0]) if row else 0
+        params = {"batch_id": batch_id, "loaded_at": loaded_at}
         if file.previously_loaded:
+            _retract_rows(con, entity, file.relative_path, params)
             con.execute(f"delete from {entity.raw_table} where _source_file = ?", [file.relative_path])
             con.execute(
                 f"delete from {LEDGER_TABLE} where source = ? and entity = ? and source_file = ?",
                 [entity.source, entity.name, file.relative_path],
             )
-        row = con.execute(f"select nextval('{BATCH_SEQUENCE}')").fetchone()
-        batch_id = int(row[0]) if row else 0
-        params = {"batch_id": batch_id, "loaded_at": loaded_at}
         con.execute(_insert_good_sql(entity, checked, failed, file.relative_path), params)
         loaded = _count(con)
         if loaded:

@@ -15,6 +15,7 @@ QUARANTINE_TABLE = f"{META_SCHEMA}.{QUARANTINE_NAME}"
 # Name of the quarantine table before it was renamed; ensure_raw_schema renames an old one.
 LEGACY_QUARANTINE_NAME = "quarantine"
 BATCH_SEQUENCE = f"{META_SCHEMA}.batch_id_seq"
+RETRACTED_TABLE = f"{META_SCHEMA}.retracted_rows"
 
 LEDGER_DDL = f"""
 create table if not exists {LEDGER_TABLE} (
@@ -64,6 +65,21 @@ QUARANTINE_RESOLUTION_COLUMNS = (
 )
 
 
+# Rows taken out of a raw table after a dbt build may have used them: the rows of an earlier
+# version of a file delivered again. Incremental models recompute the keys these rows carried
+# (dbt_project/models/staging/raw_meta/). `batch_id` is the batch that replaced them.
+RETRACTED_DDL = f"""
+create table if not exists {RETRACTED_TABLE} (
+    source varchar not null,
+    entity varchar not null,
+    batch_id bigint not null,
+    source_file varchar not null,
+    record json not null,
+    retracted_at timestamp not null
+)
+"""
+
+
 def set_utc(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse works in UTC: naive timestamps are UTC."""
     con.execute("set TimeZone = 'UTC'")
@@ -88,6 +104,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     _migrate_quarantine(con)
     con.execute(QUARANTINE_DDL)
     _add_resolution_columns(con)
+    con.execute(RETRACTED_DDL)
     ensure_gate_schema(con)
     for entity in ENTITIES:
         con.execute(raw_table_ddl(entity))
