@@ -242,6 +242,8 @@ MODULE_BUILDS = frozenset(
         "boundaries_run",
         "zendesk_run",
         "currency_runs",
+        "full_refresh_reference",
+        "job_sequence",
     }
 )
 # Tests that run the CLI pipeline in their own body (no building fixture to recognise them by).

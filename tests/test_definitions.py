@@ -46,7 +46,11 @@ def test_dbt_sources_map_onto_raw_assets_and_publish_is_downstream(
     stg_events = graph.get(dg.AssetKey(["staging", "stg_helpdesk__ticket_events"]))
     assert dg.AssetKey(["raw", "helpdesk", "ticket_events"]) in stg_events.parent_keys
     assert dg.AssetKey(["staging", "base_helpdesk__tickets"]) in stg_events.parent_keys
-    # Every upstream of a dbt model that is not itself a dbt node is a raw landing asset.
+    # Every upstream of a dbt model that is not itself a dbt node is a raw landing asset, or the
+    # loader's record of retracted rows (written by the raw loads: they are its parents).
+    retracted = dg.AssetKey(["raw", "meta", "retracted_rows"])
+    assert raw_keys <= graph.get(retracted).parent_keys
+    raw_keys.add(retracted)
     dbt_keys = {k for k in graph.get_all_asset_keys() if k.path[0] in {"staging", "intermediate", "mart", "reference"}}
     for key in dbt_keys:
         for parent in graph.get(key).parent_keys:
@@ -80,3 +84,16 @@ def test_landing_sensor_requests_a_run_only_when_files_change(definitions: dg.De
     (folder / "more.csv").write_text("group_id,group_name\ng2,Billing\n")
     requests, _ = evaluate(cursor)
     assert len(requests) == 1
+
+
+def test_the_month_refresh_job_is_backfillable_by_month(definitions: dg.Definitions) -> None:
+    """Issue 14: a backfill over a month range is one run per month, each asking the build to
+    recompute that month (the pipeline resource's refresh_months)."""
+    job = definitions.resolve_job_def("month_refresh_job")
+    keys = job.partitions_def.get_partition_keys()
+    assert keys[0] == "2015-01-01"
+    config = job.partitioned_config.get_run_config_for_partition_key("2026-03-01")
+    assert config == {"resources": {"pipeline": {"config": {"refresh_months": ["2026-03"]}}}}
+    assert set(job.asset_layer.executable_asset_keys) == set(
+        definitions.resolve_job_def("daily_kpi_job").asset_layer.executable_asset_keys
+    )

@@ -506,3 +506,28 @@ def test_jsonl_without_a_required_key_is_a_contract_error(con: duckdb.DuckDBPyCo
     drop(landing, get_entity("helpdesk", "groups"), "g.jsonl", '{"group_id": "G1"}\n')
     with pytest.raises(ContractError, match="missing required column group_name"):
         load_entity(con, landing, get_entity("helpdesk", "groups"))
+
+
+def test_a_reloaded_file_keeps_the_rows_it_replaces_for_the_incremental_build(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """Issue 14: the rows an earlier version of a file loaded are kept in raw_meta.retracted_rows
+    (as JSON, with the batch that replaced them), so dbt recomputes the tickets they carried, even
+    a ticket the new version no longer has."""
+    header = "ticket_id,created_at,channel,priority,status\n"
+    content = header + "T1,2025-03-01T09:00Z,email,low,new\nT2,2025-03-01T10:00Z,chat,high,open\n"
+    path = drop(landing, TICKETS, "day.csv", content)
+    first = load_entity(con, landing, TICKETS)
+    assert rows(con, "select count(*) from raw_meta.retracted_rows") == [(0,)]
+    path.write_text(header + "T2,2025-03-01T10:00Z,chat,high,solved\n", encoding="utf-8")
+    second = load_entity(con, landing, TICKETS)
+    replaced_by = second.files[0].batch_id
+    assert rows(
+        con,
+        "select source, entity, batch_id, source_file, record ->> 'ticket_id', record ->> 'status', "
+        "(record ->> '_batch_id')::bigint from raw_meta.retracted_rows order by all",
+    ) == [
+        ("helpdesk", "tickets", replaced_by, "helpdesk/tickets/day.csv", "T1", "new", first.files[0].batch_id),
+        ("helpdesk", "tickets", replaced_by, "helpdesk/tickets/day.csv", "T2", "open", first.files[0].batch_id),
+    ]
+    assert rows(con, "select ticket_id, status from raw_helpdesk.tickets") == [("T2", "solved")]

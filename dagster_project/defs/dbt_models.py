@@ -30,6 +30,8 @@ class SupportKpiTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            if dbt_resource_props["source_name"] == "raw_meta":
+                return dg.AssetKey(["raw", "meta", dbt_resource_props["name"]])
             return raw_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 

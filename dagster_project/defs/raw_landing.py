@@ -87,7 +87,20 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
 
 raw_assets = [build_raw_asset(entity) for entity in ENTITIES]
 
+RETRACTED_ROWS_KEY = dg.AssetKey(["raw", "meta", "retracted_rows"])
+# Written by the raw loads above (in the transaction of the file that replaces the rows), read by
+# dbt as source raw_meta.retracted_rows: not a step of its own.
+retracted_rows = dg.AssetSpec(
+    key=RETRACTED_ROWS_KEY,
+    deps=[raw_asset_key(entity.source, entity.name) for entity in ENTITIES],
+    group_name="raw_meta",
+    description=(
+        "raw_meta.retracted_rows: raw rows deleted because a changed version of their file was loaded, "
+        "kept as JSON; incremental dbt models recompute the keys they carried."
+    ),
+)
+
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=raw_assets)
+    return dg.Definitions(assets=[*raw_assets, retracted_rows])

@@ -1,0 +1,100 @@
+"""How a dbt build runs (issue 14): incremental from the last publish, or a full refresh and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dagster_project.config import fingerprint_values, load
+from dagster_project.manifest import project_fingerprint
+from dagster_project.settings import Settings
+from dagster_project.state import BuildPlan, build_plan, read_build_plan, record_build_start
+
+
+def settings_in(root: Path, time_zone: str = "UTC") -> Settings:
+    return load(
+        cli={"paths.landing": str(root / "landing"), "paths.data_dir": str(root / "data"),
+             "reporting.time_zone": time_zone},
+        environ={},
+    )
+
+
+def publish(settings: Settings, generation: int = 7, **overrides: object) -> None:
+    """What a publish leaves: the mart file and published_state.json."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.mart_path.write_bytes(b"mart")
+    state = {
+        "project_fingerprint": project_fingerprint(),
+        "settings": fingerprint_values(settings),
+        "ledger_generation": generation,
+        **overrides,
+    }
+    settings.state_path.write_text(json.dumps(state))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_in(tmp_path)
+
+
+def test_first_build_is_a_full_refresh(settings: Settings) -> None:
+    plan = build_plan(settings)
+    assert (plan.full_refresh, plan.reason) == (True, "first build: no published mart yet")
+    assert plan.dbt_vars() == {"incremental_since_batch_id": 0, "refresh_months": []}
+
+
+def test_after_a_publish_the_build_is_incremental_from_its_ledger_generation(settings: Settings) -> None:
+    publish(settings, generation=7)
+    plan = build_plan(settings)
+    assert plan == BuildPlan(False, 7, "rows loaded after batch 7")
+    assert plan.dbt_vars() == {"incremental_since_batch_id": 7, "refresh_months": []}
+
+
+def test_asked_for_a_full_refresh(settings: Settings) -> None:
+    publish(settings)
+    assert build_plan(settings, full_refresh=True) == BuildPlan(True, 0, "full refresh requested")
+
+
+def test_months_to_recompute_are_passed_sorted_once(settings: Settings) -> None:
+    publish(settings, generation=3)
+    plan = build_plan(settings, refresh_months=("2026-03", "2026-01", "2026-03"))
+    assert (plan.full_refresh, plan.since_batch_id) == (False, 3)
+    assert plan.dbt_vars()["refresh_months"] == ["2026-01", "2026-03"]
+    assert plan.reason == "rows loaded after batch 3; months refreshed: 2026-01, 2026-03"
+
+
+def test_changed_models_refresh_everything(settings: Settings) -> None:
+    publish(settings, project_fingerprint="an older project")
+    plan = build_plan(settings)
+    assert plan.full_refresh
+    assert plan.reason == "dbt models, seeds or config changed since the last publish"
+
+
+def test_a_changed_setting_refreshes_and_names_the_setting(tmp_path: Path) -> None:
+    publish(settings_in(tmp_path, "UTC"))
+    plan = build_plan(settings_in(tmp_path, "Europe/Helsinki"))
+    assert plan.full_refresh
+    assert "reporting.time_zone" in plan.reason
+
+
+def test_an_unpublished_build_under_other_settings_forces_a_full_refresh(tmp_path: Path) -> None:
+    """A build under Helsinki time failed after the UTC publish: going back to UTC cannot trust the
+    incremental tables, which may hold rows of either."""
+    utc = settings_in(tmp_path, "UTC")
+    publish(utc)
+    helsinki = settings_in(tmp_path, "Europe/Helsinki")
+    record_build_start(helsinki, build_plan(helsinki))
+    plan = build_plan(utc)
+    assert plan.full_refresh
+    assert plan.reason == "an unpublished build under other models or settings changed the warehouse"
+    record_build_start(utc, plan)
+    assert read_build_plan(utc) == plan.as_dict()
+    assert build_plan(utc) == BuildPlan(False, 7, "rows loaded after batch 7")
+
+
+def test_a_missing_mart_file_is_a_first_build(settings: Settings) -> None:
+    publish(settings)
+    settings.mart_path.unlink()
+    assert build_plan(settings).full_refresh
