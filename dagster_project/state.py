@@ -96,7 +96,7 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
     return BuildPlan(False, generation, why, months)
 
 
-def record_build_start(settings: Settings, plan: BuildPlan) -> None:
+def record_build_plan(settings: Settings, plan: BuildPlan) -> None:
     """Before a ``dbt build``: what it builds under, and its plan (the run report shows the plan)."""
     folder = settings.dbt_profiles_dir
     write_atomic(

@@ -38,7 +38,7 @@ from dagster_project.dbt_profile import dbt_settings_args
 from dagster_project.loading.loader import load_entity
 from dagster_project.publish import publish_mart
 from dagster_project.settings import DBT_PROJECT_DIR, Settings
-from dagster_project.state import build_plan, check_freshness, record_build_start, record_published_state
+from dagster_project.state import build_plan, check_freshness, record_build_plan, record_published_state
 from dagster_project.warehouse import connect
 
 FIX_NAME = "fix.parquet"
@@ -170,7 +170,7 @@ def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:
     finally:
         con.close()
     plan = build_plan(settings, full_refresh)
-    record_build_start(settings, plan)
+    record_build_plan(settings, plan)
     args = [
         str(Path(sys.executable).with_name("dbt")),
         "build",

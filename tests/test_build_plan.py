@@ -10,7 +10,7 @@ import pytest
 from dagster_project.config import fingerprint_values, load
 from dagster_project.manifest import project_fingerprint
 from dagster_project.settings import Settings
-from dagster_project.state import BuildPlan, build_plan, read_build_plan, record_build_start
+from dagster_project.state import BuildPlan, build_plan, read_build_plan, record_build_plan
 
 
 def settings_in(root: Path, time_zone: str = "UTC") -> Settings:
@@ -85,11 +85,11 @@ def test_an_unpublished_build_under_other_settings_forces_a_full_refresh(tmp_pat
     utc = settings_in(tmp_path, "UTC")
     publish(utc)
     helsinki = settings_in(tmp_path, "Europe/Helsinki")
-    record_build_start(helsinki, build_plan(helsinki))
+    record_build_plan(helsinki, build_plan(helsinki))
     plan = build_plan(utc)
     assert plan.full_refresh
     assert plan.reason == "an unpublished build under other models or settings changed the warehouse"
-    record_build_start(utc, plan)
+    record_build_plan(utc, plan)
     assert read_build_plan(utc) == plan.as_dict()
     assert build_plan(utc) == BuildPlan(False, 7, "rows loaded after batch 7")
 

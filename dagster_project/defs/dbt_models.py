@@ -18,7 +18,7 @@ from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
-from dagster_project.state import build_plan, record_build_start
+from dagster_project.state import build_plan, record_build_plan
 from dagster_project.warehouse import warehouse_lock
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "mart"}
@@ -67,7 +67,7 @@ def support_kpi_dbt(
     settings.dbt_results_path.unlink(missing_ok=True)
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
-        record_build_start(settings, plan)
+        record_build_plan(settings, plan)
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
         args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings, plan.dbt_vars())]
         if plan.full_refresh:
