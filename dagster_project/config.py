@@ -229,9 +229,6 @@ _STATIC_FIELDS: tuple[Field, ...] = (
 
 # dbt vars set from a reporting.* setting rather than dbt.vars.*
 _DBT_VARS_FROM_REPORTING = {"reporting_currency": "reporting.currency", "reporting_time_zone": "reporting.time_zone"}
-# dbt vars the pipeline sets per run (dagster_project/state.py build_plan), not settings: they say
-# which raw rows are new, they do not shape the mart (an incremental build equals a full refresh).
-DBT_RUN_VARS = ("incremental_since_batch_id", "refresh_months")
 
 
 def _dbt_var_defaults() -> dict[str, Any]:
@@ -244,7 +241,7 @@ def _dbt_var_defaults() -> dict[str, Any]:
 def _dbt_var_fields() -> tuple[Field, ...]:
     fields = []
     for name, default in _dbt_var_defaults().items():
-        if name in _DBT_VARS_FROM_REPORTING or name in DBT_RUN_VARS:
+        if name in _DBT_VARS_FROM_REPORTING:
             continue
         if not isinstance(default, int | float) or isinstance(default, bool):
             raise SettingsError(f"{_DBT_PROJECT_YML.name}: var {name} has no numeric default ({default!r})")

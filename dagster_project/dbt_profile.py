@@ -54,11 +54,12 @@ def write_profile(settings: Settings) -> Path:
     return folder
 
 
-def dbt_vars(settings: Settings, run_vars: dict[str, Any] | None = None) -> str:
-    return json.dumps({**settings.dbt_vars(), **(run_vars or {})}, sort_keys=True)
+def dbt_vars(settings: Settings) -> str:
+    return json.dumps(settings.dbt_vars(), sort_keys=True)
 
 
-def dbt_settings_args(settings: Settings, run_vars: dict[str, Any] | None = None) -> list[str]:
-    """``--profiles-dir`` (rendered now) and ``--vars`` for a dbt command of the pipeline; ``run_vars``
-    are the vars of this run's build plan (state.BuildPlan.dbt_vars)."""
-    return ["--profiles-dir", str(write_profile(settings)), "--vars", dbt_vars(settings, run_vars)]
+def dbt_settings_args(settings: Settings) -> list[str]:
+    """``--profiles-dir`` (rendered now) and ``--vars`` for a dbt command of the pipeline. The vars
+    change only with the settings, so dbt's partial parsing holds from run to run; what each build
+    treats as new is in the warehouse (``raw_meta.build_plan``, state.BuildPlan)."""
+    return ["--profiles-dir", str(write_profile(settings)), "--vars", dbt_vars(settings)]

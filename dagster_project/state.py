@@ -27,7 +27,8 @@ import duckdb
 
 from dagster_project.config import changes, describe_changes, fingerprint_values
 from dagster_project.contract import ENTITIES
-from dagster_project.loading import pending_files
+from dagster_project.loading import ensure_raw_schema, pending_files
+from dagster_project.loading.schema import BUILD_PLAN_TABLE
 from dagster_project.manifest import project_fingerprint
 from dagster_project.publish import write_atomic
 from dagster_project.settings import Settings
@@ -46,8 +47,16 @@ class BuildPlan:
     reason: str
     refresh_months: tuple[str, ...] = ()
 
-    def dbt_vars(self) -> dict[str, object]:
-        return {"incremental_since_batch_id": self.since_batch_id, "refresh_months": list(self.refresh_months)}
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Into ``raw_meta.build_plan``, where the dbt models read it (one row)."""
+        ensure_raw_schema(con)
+        con.execute("begin transaction")
+        con.execute(f"delete from {BUILD_PLAN_TABLE}")
+        con.execute(
+            f"insert into {BUILD_PLAN_TABLE} values (?, ?, ?)",
+            [self.since_batch_id, list(self.refresh_months), datetime.now(UTC).replace(tzinfo=None)],
+        )
+        con.execute("commit")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -97,7 +106,14 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
 
 
 def record_build_plan(settings: Settings, plan: BuildPlan) -> None:
-    """Before a ``dbt build``: what it builds under, and its plan (the run report shows the plan)."""
+    """Before a ``dbt build`` (under the warehouse lock): the plan into the warehouse, where the
+    models read it, and what the build runs under and its plan into ``<data-dir>/dbt/`` (the run
+    report shows the plan)."""
+    con = connect(settings.warehouse_path)
+    try:
+        plan.write(con)
+    finally:
+        con.close()
     folder = settings.dbt_profiles_dir
     write_atomic(
         folder / LAST_BUILD_FILE,

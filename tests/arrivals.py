@@ -178,7 +178,7 @@ def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:
         "test",
         "--exclude-resource-type",
         "unit_test",
-        *dbt_settings_args(settings, plan.dbt_vars()),
+        *dbt_settings_args(settings),
         "--target-path",
         str(work / "target"),
         "--log-path",

@@ -42,14 +42,12 @@ def settings(tmp_path: Path) -> Settings:
 def test_first_build_is_a_full_refresh(settings: Settings) -> None:
     plan = build_plan(settings)
     assert (plan.full_refresh, plan.reason) == (True, "first build: no published mart yet")
-    assert plan.dbt_vars() == {"incremental_since_batch_id": 0, "refresh_months": []}
 
 
 def test_after_a_publish_the_build_is_incremental_from_its_ledger_generation(settings: Settings) -> None:
     publish(settings, generation=7)
     plan = build_plan(settings)
     assert plan == BuildPlan(False, 7, "rows loaded after batch 7")
-    assert plan.dbt_vars() == {"incremental_since_batch_id": 7, "refresh_months": []}
 
 
 def test_asked_for_a_full_refresh(settings: Settings) -> None:
@@ -61,7 +59,7 @@ def test_months_to_recompute_are_passed_sorted_once(settings: Settings) -> None:
     publish(settings, generation=3)
     plan = build_plan(settings, refresh_months=("2026-03", "2026-01", "2026-03"))
     assert (plan.full_refresh, plan.since_batch_id) == (False, 3)
-    assert plan.dbt_vars()["refresh_months"] == ["2026-01", "2026-03"]
+    assert plan.refresh_months == ("2026-01", "2026-03")
     assert plan.reason == "rows loaded after batch 3; months refreshed: 2026-01, 2026-03"
 
 
@@ -98,3 +96,26 @@ def test_a_missing_mart_file_is_a_first_build(settings: Settings) -> None:
     publish(settings)
     settings.mart_path.unlink()
     assert build_plan(settings).full_refresh
+
+
+def test_the_plan_is_written_into_the_warehouse_for_the_models(settings: Settings) -> None:
+    """One row in raw_meta.build_plan (a new warehouse says 0: every row is new)."""
+    import duckdb
+
+    from dagster_project.loading import ensure_raw_schema
+
+    settings.data_dir.mkdir(parents=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        ensure_raw_schema(con)
+        assert con.execute("select since_batch_id, refresh_months from raw_meta.build_plan").fetchall() == [(0, [])]
+    finally:
+        con.close()
+    record_build_plan(settings, BuildPlan(False, 12, "rows loaded after batch 12", ("2026-02",)))
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        assert con.execute("select since_batch_id, refresh_months from raw_meta.build_plan").fetchall() == [
+            (12, ["2026-02"])
+        ]
+    finally:
+        con.close()

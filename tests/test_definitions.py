@@ -47,10 +47,12 @@ def test_dbt_sources_map_onto_raw_assets_and_publish_is_downstream(
     assert dg.AssetKey(["raw", "helpdesk", "ticket_events"]) in stg_events.parent_keys
     assert dg.AssetKey(["staging", "base_helpdesk__tickets"]) in stg_events.parent_keys
     # Every upstream of a dbt model that is not itself a dbt node is a raw landing asset, or the
-    # loader's record of retracted rows (written by the raw loads: they are its parents).
+    # loader's record of retracted rows (written by the raw loads: they are its parents), or the
+    # build plan the dbt step writes before it builds.
     retracted = dg.AssetKey(["raw", "meta", "retracted_rows"])
     assert raw_keys <= graph.get(retracted).parent_keys
     raw_keys.add(retracted)
+    raw_keys.add(dg.AssetKey(["raw", "meta", "build_plan"]))
     dbt_keys = {k for k in graph.get_all_asset_keys() if k.path[0] in {"staging", "intermediate", "mart", "reference"}}
     for key in dbt_keys:
         for parent in graph.get(key).parent_keys:

@@ -69,7 +69,7 @@ def support_kpi_dbt(
         context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
         record_build_plan(settings, plan)
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
-        args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings, plan.dbt_vars())]
+        args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings)]
         if plan.full_refresh:
             args.append("--full-refresh")
         invocation = dbt.cli(args, context=context, raise_on_error=False)

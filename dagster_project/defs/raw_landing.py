@@ -99,8 +99,18 @@ retracted_rows = dg.AssetSpec(
         "kept as JSON; incremental dbt models recompute the keys they carried."
     ),
 )
+BUILD_PLAN_KEY = dg.AssetKey(["raw", "meta", "build_plan"])
+# Written by the dbt step itself just before `dbt build` (state.record_build_plan).
+build_plan = dg.AssetSpec(
+    key=BUILD_PLAN_KEY,
+    group_name="raw_meta",
+    description=(
+        "raw_meta.build_plan: what the next dbt build treats as new (the ledger generation of the last "
+        "publish) and the months a backfill recomputes; written by the dbt step before it builds."
+    ),
+)
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[*raw_assets, retracted_rows])
+    return dg.Definitions(assets=[*raw_assets, retracted_rows, build_plan])

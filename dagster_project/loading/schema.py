@@ -16,6 +16,7 @@ QUARANTINE_TABLE = f"{META_SCHEMA}.{QUARANTINE_NAME}"
 LEGACY_QUARANTINE_NAME = "quarantine"
 BATCH_SEQUENCE = f"{META_SCHEMA}.batch_id_seq"
 RETRACTED_TABLE = f"{META_SCHEMA}.retracted_rows"
+BUILD_PLAN_TABLE = f"{META_SCHEMA}.build_plan"
 
 LEDGER_DDL = f"""
 create table if not exists {LEDGER_TABLE} (
@@ -79,6 +80,17 @@ create table if not exists {RETRACTED_TABLE} (
 )
 """
 
+# What the next dbt build treats as new (dagster_project/state.py BuildPlan): one row, written by
+# the pipeline before each build. A table, not dbt vars: vars that change every run would make dbt
+# parse the whole project again every run (~7 s). A new warehouse starts at 0 = every row is new.
+BUILD_PLAN_DDL = f"""
+create table if not exists {BUILD_PLAN_TABLE} (
+    since_batch_id bigint not null,
+    refresh_months varchar[] not null,
+    planned_at timestamp
+)
+"""
+
 
 def set_utc(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse works in UTC: naive timestamps are UTC."""
@@ -105,6 +117,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     _add_resolution_columns(con)
     con.execute(RETRACTED_DDL)
+    con.execute(BUILD_PLAN_DDL)
+    con.execute(
+        f"insert into {BUILD_PLAN_TABLE} select 0, [], null where not exists (select 1 from {BUILD_PLAN_TABLE})"
+    )
     ensure_gate_schema(con)
     for entity in ENTITIES:
         con.execute(raw_table_ddl(entity))
