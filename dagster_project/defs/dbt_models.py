@@ -69,7 +69,9 @@ def support_kpi_dbt(
         context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
         record_build_plan(settings, plan)
         # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
-        args = ["build", "--exclude-resource-type", "unit_test", *dbt_settings_args(settings)]
+        # Seeds only change with the project fingerprint, which makes the build a full refresh.
+        excluded = ["unit_test"] if plan.full_refresh else ["unit_test", "seed"]
+        args = ["build", "--exclude-resource-type", *excluded, *dbt_settings_args(settings)]
         if plan.full_refresh:
             args.append("--full-refresh")
         invocation = dbt.cli(args, context=context, raise_on_error=False)
