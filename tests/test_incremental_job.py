@@ -66,16 +66,21 @@ def job_sequence(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Step]:
     steps["right_again"] = _run(landing, data)
     steps["nothing_new"] = _run(landing, data)
     steps["full_refresh"] = _run(landing, data, "--full-refresh")
+    steps["paths"] = Step(0, "", {"landing": str(landing), "data_dir": str(data)}, "")
     return steps
 
 
 def test_every_run_succeeds(job_sequence: dict[str, Step]) -> None:
     for name, step in job_sequence.items():
+        if name == "paths":
+            continue
         assert step.returncode == 0, f"{name}: {step.output[-3000:]}"
 
 
 def test_the_report_says_how_dbt_built_and_why(job_sequence: dict[str, Step]) -> None:
-    builds = {name: (step.report.get("dbt") or {}).get("build") for name, step in job_sequence.items()}
+    builds = {
+        name: (step.report.get("dbt") or {}).get("build") for name, step in job_sequence.items() if name != "paths"
+    }
     assert builds["first"]["mode"] == "full refresh"
     assert builds["first"]["reason"] == "first build: no published mart yet"
     for name in ("more", "right_again"):
@@ -94,3 +99,35 @@ def test_incremental_runs_publish_what_a_full_refresh_publishes(job_sequence: di
     assert job_sequence["full_refresh"].checksum == job_sequence["right_again"].checksum
     # The wrong version changed the mart, and its rows left it again.
     assert job_sequence["more"].checksum != job_sequence["right_again"].checksum
+
+
+def test_a_backfill_run_of_one_month_recomputes_it_into_the_same_mart(
+    job_sequence: dict[str, Step], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One partition of month_refresh_job as a backfill launches it (tag dagster/backfill): never
+    skipped as up to date, the build plan names the month, the mart is unchanged."""
+    from dagster_project.definitions import defs
+    from dagster_project.instance import open_instance
+    from dagster_project.manifest import ensure_manifest
+    from dagster_project.run_report import find_report
+    from dagster_project.settings import Settings
+
+    paths = job_sequence["paths"].report
+    monkeypatch.setenv("SUPPORT_KPI_LANDING", paths["landing"])
+    monkeypatch.setenv("SUPPORT_KPI_DATA_DIR", paths["data_dir"])
+    ensure_manifest()
+    settings = Settings.from_env()
+    job = defs().resolve_job_def("month_refresh_job")
+    with open_instance(settings) as instance:
+        result = job.execute_in_process(
+            instance=instance, partition_key="2026-03-01", tags={"dagster/backfill": "b1"}, raise_on_error=False
+        )
+    found = find_report(settings, result.run_id)
+    assert found is not None
+    report = found[1]
+    assert (report["status"], report["trigger"]) == ("success", "backfill"), report.get("errors")
+    build = report["dbt"]["build"]
+    assert (build["mode"], build["refresh_months"]) == ("incremental", ["2026-03"])
+    assert build["reason"].endswith("months refreshed: 2026-03")
+    summed = support_kpi("checksum", "--mart", str(settings.mart_path))
+    assert summed.stdout.strip().splitlines()[-1] == job_sequence["full_refresh"].checksum
