@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per agent reply (agent_reply event by an agent, public), paired with the customer
 -- message it answers: the earliest customer message (ticket creation or customer_reply) that
 -- arrived after the previous agent reply. At equal timestamps the customer message sorts
@@ -10,6 +18,9 @@ tickets as (
         ticket_id,
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -24,7 +35,11 @@ ticket_events as (
         actor_id,
         is_public
     from {{ ref('stg_helpdesk__ticket_events') }}
-    where event_type in ('agent_reply', 'customer_reply')
+    where
+        event_type in ('agent_reply', 'customer_reply')
+        {% if is_incremental() -%}
+            and ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+        {%- endif %}
 
 ),
 
@@ -34,6 +49,9 @@ resolutions as (
         ticket_id,
         first_resolved_at
     from {{ ref('int_tickets__resolutions') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 

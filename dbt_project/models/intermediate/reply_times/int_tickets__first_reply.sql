@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket that got a first reply: the earliest agent reply at or after created_at,
 -- and first_response_minutes = first reply - created_at (calendar minutes).
 with
@@ -8,6 +16,9 @@ tickets as (
         ticket_id,
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -19,6 +30,9 @@ replies as (
         agent_id,
         replied_at
     from {{ ref('int_ticket_replies__paired') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per status change, with the status it left and its classification:
 -- resolution = into solved/closed from a status that is not solved/closed;
 -- reopen = out of solved/closed into new/open/pending/on_hold.
@@ -18,6 +26,9 @@ tickets as (
         updated_at,
         status
     from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -30,7 +41,11 @@ ticket_events as (
         old_value,
         new_value
     from {{ ref('stg_helpdesk__ticket_events') }}
-    where event_type = 'status_changed' and new_value is not null
+    where
+        event_type = 'status_changed' and new_value is not null
+        {% if is_incremental() -%}
+            and ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+        {%- endif %}
 
 ),
 

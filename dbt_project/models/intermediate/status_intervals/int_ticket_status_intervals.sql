@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per status spell of a ticket: [valid_from, valid_to), valid_to null = current.
 -- 'new' runs from creation to the first status change. A change stamped before creation
 -- counts from creation; empty spells are dropped and consecutive spells of the same status
@@ -10,6 +18,9 @@ tickets as (
         ticket_id,
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -21,6 +32,9 @@ status_changes as (
         change_number,
         new_status
     from {{ ref('int_ticket_status_changes') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per agent reply (agent_reply by an agent, public) with the customer message it
 -- answered and the ticket attributes analysts slice by.
 with
@@ -5,12 +13,18 @@ with
 replies as (
 
     select * from {{ ref('int_ticket_replies__paired') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
 tickets as (
 
     select * from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 )
 

@@ -1,11 +1,31 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket event. Events have no version column: a re-delivered event_id keeps
 -- the row of the latest load batch, then the latest file line. Events of tickets whose latest
 -- version is deleted, merged or spam are left out, like the tickets themselves.
+-- Incremental builds: the winner of an event_id is chosen among all raw rows of that event_id
+-- (whatever ticket they carry); only winners of affected tickets are kept, since
+-- int_affected__tickets already holds every ticket whose winners may have changed.
 with
 
 source as (
 
     select * from {{ source('helpdesk', 'ticket_events') }}
+    {% if is_incremental() -%}
+        where event_id in (
+            select affected_events.event_id
+            from {{ source('helpdesk', 'ticket_events') }} as affected_events
+            where affected_events.ticket_id in (
+                select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected
+            )
+        )
+    {%- endif %}
 
 ),
 
@@ -39,3 +59,6 @@ select
     new_value,
     coalesce(is_public, true) as is_public
 from latest
+{% if is_incremental() -%}
+    where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+{%- endif %}

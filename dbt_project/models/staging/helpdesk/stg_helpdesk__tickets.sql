@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: the latest version, without tickets the helpdesk deleted, merged into
 -- another ticket or marked as spam (excluded_reason; see DECISIONS.md "Helpdesk connectors").
 with
@@ -5,6 +13,9 @@ with
 tickets as (
 
     select * from {{ ref('base_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 )
 

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: the latest version (updated_at, then load batch, then file line), including
 -- tickets whose latest version marks them deleted, merged or spam (excluded_reason). The staging
 -- models filter those out; this base model exists so tickets and their events are excluded alike.
@@ -9,6 +17,9 @@ with
 source as (
 
     select * from {{ source('helpdesk', 'tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
