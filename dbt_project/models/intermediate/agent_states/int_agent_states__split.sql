@@ -1,12 +1,24 @@
 -- Agent-state intervals split at the 30-minute edges of the reporting time zone (hence also at
 -- day and month edges): one row per (interval, 30-minute bucket) piece with its seconds.
 -- 1. Timeline: per agent, an interval ends at the earliest of its ended_at, the start of the
---    agent's next interval (overlaps: the later-starting state wins) and, when still open in the
---    source (ended_at null), the telephony data cut-off. Empty intervals are dropped.
+--    agent's next interval (overlaps: the later-starting state wins; found with an ASOF join on
+--    all of the agent's intervals) and, when still open in the source (ended_at null), the
+--    telephony data cut-off. Empty intervals are dropped.
 -- 2. Edges: one spine of UTC instants that are local :00 / :30 edges in the reporting time zone
 --    (candidates every 15 minutes, so zones with :30 and :45 offsets and DST changes are exact),
 --    built once for the data's time range.
 -- 3. Range join of intervals with the buckets they overlap (no per-row loop), clipped to both.
+-- Incremental: key = the interval (agent_id, started_at); the intervals of
+-- int_affected__agent_state_intervals (new or changed ones, their predecessors, open ones) lose
+-- their pieces and are split again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where (agent_id, started_at) in (select agent_id, started_at from {{ ref('int_affected__agent_state_intervals') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__agent_state_intervals') }}
 with
 
 agent_states as (
@@ -17,12 +29,43 @@ agent_states as (
         started_at,
         ended_at
     from {{ ref('stg_telephony__agent_states') }}
+    {% if is_incremental() -%}
+        where (agent_id, started_at) in (
+            select
+                affected.agent_id,
+                affected.started_at
+            from {{ ref('int_affected__agent_state_intervals') }} as affected
+        )
+    {%- endif %}
+
+),
+
+all_interval_starts as (
+
+    select
+        agent_id,
+        started_at
+    from {{ ref('stg_telephony__agent_states') }}
 
 ),
 
 data_cutoff as (
 
     select data_cutoff_at from {{ ref('int_telephony__data_cutoff') }}
+
+),
+
+next_starts as (
+
+    select
+        agent_states.agent_id,
+        agent_states.started_at,
+        all_interval_starts.started_at as next_started_at
+    from agent_states
+    asof inner join all_interval_starts
+        on
+            agent_states.agent_id = all_interval_starts.agent_id
+            and agent_states.started_at < all_interval_starts.started_at
 
 ),
 
@@ -34,12 +77,14 @@ timeline as (
         agent_states.started_at,
         least(
             coalesce(agent_states.ended_at, data_cutoff.data_cutoff_at),
-            lead(agent_states.started_at) over (
-                partition by agent_states.agent_id order by agent_states.started_at
-            )
+            next_starts.next_started_at
         ) as ended_at
     from agent_states
     cross join data_cutoff
+    left join next_starts
+        on
+            agent_states.agent_id = next_starts.agent_id
+            and agent_states.started_at = next_starts.started_at
 
 ),
 
@@ -94,6 +139,7 @@ segments as (
     select
         state_intervals.agent_id,
         state_intervals.state,
+        state_intervals.started_at,
         greatest(state_intervals.started_at, edges.bucket_start) as segment_start,
         least(state_intervals.ended_at, edges.bucket_end) as segment_end,
         edges.interval_start
@@ -108,6 +154,7 @@ segments as (
 select
     agent_id,
     state,
+    started_at,
     segment_start,
     segment_end,
     interval_start,

@@ -2,7 +2,15 @@
 -- offered = answered or abandoned; short abandon = abandoned with wait < var short_abandon_seconds
 -- (an abandoned call without a known wait is not short); within service level = answered with
 -- wait <= var service_level_threshold_seconds. The flags describe the outcome whatever the
--- direction; the KPIs add is_inbound.
+-- direction; the KPIs add is_inbound. Incremental: the calls of int_affected__calls.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where call_id in (select call_id from {{ ref('int_affected__calls') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__calls') }}
 with
 
 calls as (
@@ -16,6 +24,9 @@ calls as (
         hold_seconds,
         wrap_up_seconds
     from {{ ref('stg_telephony__calls') }}
+    {% if is_incremental() -%}
+        where call_id in (select affected.call_id from {{ ref('int_affected__calls') }} as affected)
+    {%- endif %}
 
 )
 

@@ -7,6 +7,15 @@
 --                  (on the 0-10 scale: 9-10 promoter, 7-8 passive, 0-6 detractor)
 --   ces            mapped linearly onto 1-7: 1 + 6 (score - min) / (max - min)
 -- A scale with max = min cannot place a score: normalized score and categories are null.
+-- Incremental: the responses of int_affected__survey_responses are deleted and computed again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where response_id in (select response_id from {{ ref('int_affected__survey_responses') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__survey_responses') }}
 with
 
 responses as (
@@ -28,6 +37,11 @@ responses as (
         has_comment,
         comment_replied_at
     from {{ ref('stg_survey__survey_responses') }}
+    {% if is_incremental() -%}
+        where response_id in (
+            select affected.response_id from {{ ref('int_affected__survey_responses') }} as affected
+        )
+    {%- endif %}
 
 ),
 

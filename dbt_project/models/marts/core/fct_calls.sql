@@ -1,17 +1,32 @@
 -- One row per call (latest version), PII-free: the caller number only as caller_number_hmac (keyed).
 -- Timestamps are UTC; arrived_date / arrived_month / arrived_interval_start (start of the local
 -- 30-minute bucket, naive timestamp) are in the reporting time zone. Flags from int_calls__classified.
+-- Incremental: the calls of int_affected__calls are deleted and computed again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where call_id in (select call_id from {{ ref('int_affected__calls') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__calls') }}
 with
 
 calls as (
 
     select * from {{ ref('stg_telephony__calls') }}
+    {% if is_incremental() -%}
+        where call_id in (select affected.call_id from {{ ref('int_affected__calls') }} as affected)
+    {%- endif %}
 
 ),
 
 classified as (
 
     select * from {{ ref('int_calls__classified') }}
+    {% if is_incremental() -%}
+        where call_id in (select affected.call_id from {{ ref('int_affected__calls') }} as affected)
+    {%- endif %}
 
 )
 

@@ -4,11 +4,25 @@
 -- vendor adapters). Contract defaults applied: scale 1-5 for csat, 0-10 for nps, 1-7 for ces,
 -- each bound separately when missing. The free-text comment (PII) never leaves staging: only
 -- has_comment (a comment that is not empty after trimming) is kept.
+-- Incremental: the responses of int_affected__survey_responses are deleted and computed again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where response_id in (select response_id from {{ ref('int_affected__survey_responses') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__survey_responses') }}
 with
 
 source as (
 
     select * from {{ source('survey', 'survey_responses') }}
+    {% if is_incremental() -%}
+        where response_id in (
+            select affected.response_id from {{ ref('int_affected__survey_responses') }} as affected
+        )
+    {%- endif %}
 
 ),
 

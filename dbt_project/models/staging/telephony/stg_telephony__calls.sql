@@ -4,11 +4,24 @@
 -- batch wins, then the latest file line. Contract defaults: handle components 0 when missing,
 -- wait 0 for blocked calls and else derived from the timestamps when missing. The caller number
 -- (PII) leaves staging only as the keyed HMAC-SHA-256 of its digits (pseudonym_hmac).
+-- Incremental: the calls of int_affected__calls are deleted and computed again from all their raw
+-- rows (a call whose raw rows all vanished loses its row).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where call_id in (select call_id from {{ ref('int_affected__calls') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__calls') }}
 with
 
 source as (
 
     select * from {{ source('telephony', 'calls') }}
+    {% if is_incremental() -%}
+        where call_id in (select affected.call_id from {{ ref('int_affected__calls') }} as affected)
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,148 @@
+-- The agent-state intervals (key agent_id + started_at) an incremental build recomputes:
+-- stg_telephony__agent_states and int_agent_states__split delete these keys' rows and compute
+-- them again. An interval's pieces depend on its own raw rows, the start of the agent's next
+-- interval (it closes an overlapping interval), and, while open in the source, on the telephony
+-- data cut-off; every part below names which of these it covers (see DECISIONS.md
+-- "Incremental: telephony and surveys"). With incremental_since_batch_id = 0 every interval is
+-- affected (a full recompute).
+with
+
+raw_agent_states as (
+
+    select
+        agent_id,
+        started_at,
+        ended_at,
+        _batch_id
+    from {{ source('telephony', 'agent_states') }}
+
+),
+
+retracted_rows as (
+
+    select record
+    from {{ ref('stg_raw_meta__retracted_rows') }}
+    where
+        source_name = 'telephony'
+        and entity_name = 'agent_states'
+        and retracted_by_batch_id > {{ var('incremental_since_batch_id') }}
+
+),
+
+-- every interval key still in the raw table (= the keys of stg_telephony__agent_states)
+raw_keys as (
+
+    select distinct
+        agent_id,
+        started_at
+    from raw_agent_states
+
+),
+
+-- a new version of the interval arrived (new, late or corrected)
+new_versions as (
+
+    select
+        agent_id,
+        started_at
+    from raw_agent_states
+    where _batch_id > {{ var('incremental_since_batch_id') }}
+
+),
+
+-- rows of a file replaced by a changed version: the interval may have changed or vanished
+retracted_keys as (
+
+    select
+        cast(record ->> 'agent_id' as varchar) as agent_id,
+        cast(record ->> 'started_at' as timestamp) as started_at
+    from retracted_rows
+
+),
+
+-- intervals still open in the source are measured to the data cut-off, which moves with any
+-- new telephony row: recompute them every time (few rows)
+open_intervals as (
+
+    select
+        agent_id,
+        started_at
+    from raw_agent_states
+    where ended_at is null
+
+),
+
+-- a monthly backfill: intervals whose local start or end month is listed (an interval closed
+-- earlier by the agent's next one is in a subset of these months, so this is a superset)
+refresh_month_intervals as (
+
+    select
+        agent_id,
+        started_at
+    from raw_agent_states
+    where
+        {% if var('refresh_months') | length > 0 -%}
+            strftime({{ to_reporting_month('started_at') }}, '%Y-%m') in (
+                {%- for month in var('refresh_months') -%}
+                    '{{ month }}'{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            )
+            or strftime({{ to_reporting_month('ended_at') }}, '%Y-%m') in (
+                {%- for month in var('refresh_months') -%}
+                    '{{ month }}'{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            )
+        {%- else -%}
+            false
+        {%- endif %}
+
+),
+
+changed_keys as (
+
+    select
+        agent_id,
+        started_at
+    from new_versions
+    union
+    select
+        agent_id,
+        started_at
+    from retracted_keys
+    union
+    select
+        agent_id,
+        started_at
+    from open_intervals
+    union
+    select
+        agent_id,
+        started_at
+    from refresh_month_intervals
+
+),
+
+-- the agent's previous interval is closed by the start of its next one (lead over the agent's
+-- timeline): when a key appears, changes its start or vanishes, its predecessor's end may move
+predecessors as (
+
+    select
+        raw_keys.agent_id,
+        raw_keys.started_at
+    from changed_keys
+    asof inner join raw_keys
+        on
+            changed_keys.agent_id = raw_keys.agent_id
+            and changed_keys.started_at > raw_keys.started_at
+
+)
+
+select
+    agent_id,
+    started_at
+from changed_keys
+union
+select
+    agent_id,
+    started_at
+from predecessors

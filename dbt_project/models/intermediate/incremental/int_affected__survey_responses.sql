@@ -1,0 +1,66 @@
+-- The survey responses an incremental build recomputes: stg_survey__survey_responses and
+-- int_survey_responses__scored delete these responses' rows and compute them again. A response's
+-- row there depends only on its own raw rows and vars, so no widening is needed
+-- (fct_survey_responses stays a table: it reads the customer's current segment). With
+-- incremental_since_batch_id = 0 every response is affected (a full recompute).
+with
+
+raw_responses as (
+
+    select
+        response_id,
+        sent_at,
+        _batch_id
+    from {{ source('survey', 'survey_responses') }}
+
+),
+
+retracted_rows as (
+
+    select record
+    from {{ ref('stg_raw_meta__retracted_rows') }}
+    where
+        source_name = 'survey'
+        and entity_name = 'survey_responses'
+        and retracted_by_batch_id > {{ var('incremental_since_batch_id') }}
+
+),
+
+-- a new version of the response arrived (new, late or corrected)
+new_versions as (
+
+    select response_id from raw_responses
+    where _batch_id > {{ var('incremental_since_batch_id') }}
+
+),
+
+-- rows of a file replaced by a changed version: the response may have changed or vanished
+retracted_keys as (
+
+    select cast(record ->> 'response_id' as varchar) as response_id
+    from retracted_rows
+
+),
+
+-- a monthly backfill: responses sent in a listed reporting month (any version)
+refresh_month_responses as (
+
+    select response_id from raw_responses
+    where
+        {% if var('refresh_months') | length > 0 -%}
+            strftime({{ to_reporting_month('sent_at') }}, '%Y-%m') in (
+                {%- for month in var('refresh_months') -%}
+                    '{{ month }}'{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            )
+        {%- else -%}
+            false
+        {%- endif %}
+
+)
+
+select response_id from new_versions
+union
+select response_id from retracted_keys
+union
+select response_id from refresh_month_responses
