@@ -3,9 +3,15 @@
 -- them again. An interval's pieces depend on its own raw rows, the start of the agent's next
 -- interval (it closes an overlapping interval), and, while open in the source, on the telephony
 -- data cut-off; every part below names which of these it covers (see DECISIONS.md
--- "Incremental: telephony and surveys"). With incremental_since_batch_id = 0 every interval is
+-- "Incremental: telephony and surveys"). With since_batch_id = 0 in raw_meta.build_plan every interval is
 -- affected (a full recompute).
 with
+
+build_plan as (
+
+    select * from {{ ref('stg_raw_meta__build_plan') }}
+
+),
 
 raw_agent_states as (
 
@@ -25,7 +31,7 @@ retracted_rows as (
     where
         source_name = 'telephony'
         and entity_name = 'agent_states'
-        and retracted_by_batch_id > {{ var('incremental_since_batch_id') }}
+        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -46,7 +52,7 @@ new_versions as (
         agent_id,
         started_at
     from raw_agent_states
-    where _batch_id > {{ var('incremental_since_batch_id') }}
+    where _batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -81,20 +87,12 @@ refresh_month_intervals as (
         started_at
     from raw_agent_states
     where
-        {% if var('refresh_months') | length > 0 -%}
-            strftime({{ to_reporting_month('started_at') }}, '%Y-%m') in (
-                {%- for month in var('refresh_months') -%}
-                    '{{ month }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            )
-            or strftime({{ to_reporting_month('ended_at') }}, '%Y-%m') in (
-                {%- for month in var('refresh_months') -%}
-                    '{{ month }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            )
-        {%- else -%}
-            false
-        {%- endif %}
+        strftime({{ to_reporting_month('started_at') }}, '%Y-%m') in (
+            select unnest(build_plan.refresh_months) from build_plan
+        )
+        or strftime({{ to_reporting_month('ended_at') }}, '%Y-%m') in (
+            select unnest(build_plan.refresh_months) from build_plan
+        )
 
 ),
 

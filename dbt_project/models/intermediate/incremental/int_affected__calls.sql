@@ -2,8 +2,14 @@
 -- fct_calls delete these calls' rows and compute them again. A call's row depends only on its
 -- own raw rows and static settings (vars; a changed var is a full refresh), so no widening is
 -- needed (see DECISIONS.md "Incremental: telephony and surveys"). With
--- incremental_since_batch_id = 0 every call is affected (a full recompute).
+-- since_batch_id = 0 in raw_meta.build_plan every call is affected (a full recompute).
 with
+
+build_plan as (
+
+    select * from {{ ref('stg_raw_meta__build_plan') }}
+
+),
 
 raw_calls as (
 
@@ -22,7 +28,7 @@ retracted_rows as (
     where
         source_name = 'telephony'
         and entity_name = 'calls'
-        and retracted_by_batch_id > {{ var('incremental_since_batch_id') }}
+        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -30,7 +36,7 @@ retracted_rows as (
 new_versions as (
 
     select call_id from raw_calls
-    where _batch_id > {{ var('incremental_since_batch_id') }}
+    where _batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -47,15 +53,9 @@ refresh_month_calls as (
 
     select call_id from raw_calls
     where
-        {% if var('refresh_months') | length > 0 -%}
-            strftime({{ to_reporting_month('arrived_at') }}, '%Y-%m') in (
-                {%- for month in var('refresh_months') -%}
-                    '{{ month }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            )
-        {%- else -%}
-            false
-        {%- endif %}
+        strftime({{ to_reporting_month('arrived_at') }}, '%Y-%m') in (
+            select unnest(build_plan.refresh_months) from build_plan
+        )
 
 )
 

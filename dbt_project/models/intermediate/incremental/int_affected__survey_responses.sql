@@ -2,8 +2,14 @@
 -- int_survey_responses__scored delete these responses' rows and compute them again. A response's
 -- row there depends only on its own raw rows and vars, so no widening is needed
 -- (fct_survey_responses stays a table: it reads the customer's current segment). With
--- incremental_since_batch_id = 0 every response is affected (a full recompute).
+-- since_batch_id = 0 in raw_meta.build_plan every response is affected (a full recompute).
 with
+
+build_plan as (
+
+    select * from {{ ref('stg_raw_meta__build_plan') }}
+
+),
 
 raw_responses as (
 
@@ -22,7 +28,7 @@ retracted_rows as (
     where
         source_name = 'survey'
         and entity_name = 'survey_responses'
-        and retracted_by_batch_id > {{ var('incremental_since_batch_id') }}
+        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -30,7 +36,7 @@ retracted_rows as (
 new_versions as (
 
     select response_id from raw_responses
-    where _batch_id > {{ var('incremental_since_batch_id') }}
+    where _batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -47,15 +53,9 @@ refresh_month_responses as (
 
     select response_id from raw_responses
     where
-        {% if var('refresh_months') | length > 0 -%}
-            strftime({{ to_reporting_month('sent_at') }}, '%Y-%m') in (
-                {%- for month in var('refresh_months') -%}
-                    '{{ month }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            )
-        {%- else -%}
-            false
-        {%- endif %}
+        strftime({{ to_reporting_month('sent_at') }}, '%Y-%m') in (
+            select unnest(build_plan.refresh_months) from build_plan
+        )
 
 )
 

@@ -4,8 +4,14 @@
 -- depend only on its own raw rows, with one exception handled here: events are deduplicated by
 -- event_id over all files, so tickets that share an event_id with an affected ticket are
 -- affected too (see DECISIONS.md "Incremental: helpdesk tickets").
--- With incremental_since_batch_id = 0 every ticket is affected (a full recompute).
+-- With since_batch_id = 0 in raw_meta.build_plan every ticket is affected (a full recompute).
 with
+
+build_plan as (
+
+    select * from {{ ref('stg_raw_meta__build_plan') }}
+
+),
 
 raw_tickets as (
 
@@ -36,7 +42,7 @@ retracted_rows as (
     where
         source_name = 'helpdesk'
         and entity_name in ('tickets', 'ticket_events')
-        and retracted_by_batch_id > {{ var('incremental_since_batch_id') }}
+        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -44,7 +50,7 @@ retracted_rows as (
 new_ticket_versions as (
 
     select ticket_id from raw_tickets
-    where _batch_id > {{ var('incremental_since_batch_id') }}
+    where _batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -55,7 +61,7 @@ new_events as (
         event_id,
         ticket_id
     from raw_ticket_events
-    where _batch_id > {{ var('incremental_since_batch_id') }}
+    where _batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
@@ -76,15 +82,9 @@ refresh_month_tickets as (
 
     select ticket_id from raw_tickets
     where
-        {% if var('refresh_months') | length > 0 -%}
-            strftime({{ to_reporting_month('created_at') }}, '%Y-%m') in (
-                {%- for month in var('refresh_months') %}
-                    '{{ month }}'{{ ',' if not loop.last }}
-                {%- endfor %}
-            )
-        {%- else -%}
-            false
-        {%- endif %}
+        strftime({{ to_reporting_month('created_at') }}, '%Y-%m') in (
+            select unnest(build_plan.refresh_months) from build_plan
+        )
 
 ),
 
