@@ -152,39 +152,30 @@ def validate_batches(
     # An expectation on a column of the wrong type is not evaluated (it fails every batch, as the type does).
     skipped = [item for item in suite if predicates[item.label] is not None and set(item.columns) & wrong_type]
     row_level = [item for item in suite if predicates[item.label] is not None and item not in skipped]
-    flags = ", ".join(f"({predicates[item.label]}) as f{i}" for i, item in enumerate(row_level))
-    flagged = f"select *{', ' if flags else ''}{flags} from ({base})"
-    con.execute(f"create or replace temp table _gate_flagged as {flagged}")
-    try:
-        counts_sql = ", ".join(f"count(*) filter (where f{i})" for i in range(len(row_level)))
-        per_batch = con.execute(
-            f"select _batch_id, count(*){', ' if counts_sql else ''}{counts_sql} from _gate_flagged group by 1"
-        ).fetchall()
-        rows = {int(r[0]): int(r[1]) for r in per_batch}
-        totals = [sum(int(r[2 + i]) for r in per_batch) for i in range(len(row_level))]
-        nonnull = _nonnull_counts(con, row_level)
-        outcomes: dict[str, ExpectationOutcome] = {}
-        for i, item in enumerate(row_level):
-            failing: list[dict[str, Any]] = []
-            if totals[i]:
-                columns = [*INDEX_COLUMNS, *(c for c in item.columns if c not in INDEX_COLUMNS)]
-                cursor = con.execute(
-                    f"select {', '.join(ident(c) for c in columns)} from _gate_flagged where f{i} "
-                    "order by _batch_id, _source_line"
-                )
-                failing = [{c: json_safe(v) for c, v in zip(columns, row, strict=True)} for row in cursor.fetchall()]
-            element_count = sum(rows.values())
-            allowed = (1.0 - item.mostly) * nonnull[i]
-            outcomes[item.label] = ExpectationOutcome(
-                expectation=item,
-                success=totals[i] <= allowed + 1e-9,
-                element_count=element_count,
-                unexpected_count=totals[i],
-                unexpected_rows=failing,
-            )
-    finally:
-        con.execute("drop table if exists _gate_flagged")
+    plain = [item for item in row_level if item.expectation != "ExpectCompoundColumnsToBeUnique"]
+    # One aggregate pass: rows, failing rows and judged (non-null) rows per batch and expectation.
+    aggregates = ["count(*)"]
+    for item in plain:
+        column = item.kwargs.get("column")
+        aggregates += [
+            f"count(*) filter (where {predicates[item.label]})",
+            f"count({ident(column)})" if column else "count(*)",
+        ]
+    per_batch = con.execute(f"select _batch_id, {', '.join(aggregates)} from ({base}) group by 1").fetchall()
+    rows = {int(r[0]): int(r[1]) for r in per_batch}
     total = sum(rows.values())
+    outcomes: dict[str, ExpectationOutcome] = {}
+    for i, item in enumerate(plain):
+        unexpected = sum(int(r[2 + 2 * i]) for r in per_batch)
+        judged = sum(int(r[3 + 2 * i]) for r in per_batch)
+        failing = _failing_rows(con, base, item, str(predicates[item.label])) if unexpected else []
+        outcomes[item.label] = ExpectationOutcome(
+            item, unexpected <= (1.0 - item.mostly) * judged + 1e-9, total, unexpected, failing
+        )
+    for item in row_level:
+        if item.expectation == "ExpectCompoundColumnsToBeUnique":
+            failing = _duplicates(con, base, item)
+            outcomes[item.label] = ExpectationOutcome(item, not failing, total, len(failing), failing)
     for item in skipped:
         outcomes[item.label] = ExpectationOutcome(
             item, False, total, 0, [], exception=f"not evaluated: a column of {item.label} has the wrong type"
@@ -193,15 +184,32 @@ def validate_batches(
     return rows, result
 
 
-def _nonnull_counts(con: duckdb.DuckDBPyConnection, row_level: list[GateExpectation]) -> list[int]:
-    """Rows each expectation judges (GX's `mostly` counts non-null values of a column)."""
-    parts = []
-    for item in row_level:
-        column = item.kwargs.get("column")
-        parts.append(f"count({ident(column)})" if column else "count(*)")
-    if not parts:
+def _columns(item: GateExpectation) -> list[str]:
+    return [*INDEX_COLUMNS, *(c for c in item.columns if c not in INDEX_COLUMNS)]
+
+
+def _failing_rows(con: duckdb.DuckDBPyConnection, base: str, item: GateExpectation, where: str) -> list[dict]:
+    """Every row of `base` failing `item` (index and checked columns), in file order."""
+    columns = _columns(item)
+    cursor = con.execute(
+        f"select {', '.join(ident(c) for c in columns)} from ({base}) where {where} order by _batch_id, _source_line"
+    )
+    return [{c: json_safe(v) for c, v in zip(columns, row, strict=True)} for row in cursor.fetchall()]
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, base: str, item: GateExpectation) -> list[dict]:
+    """Rows sharing their key (which includes `_batch_id`) with another row. A hash aggregate over
+    the key's 64-bit hash finds the candidates (cheaper than grouping on the text keys); the exact
+    key comparison then runs on the candidates only, so a hash collision is never reported."""
+    key = ", ".join(ident(c) for c in item.kwargs["column_list"])
+    candidates = f"select _batch_id, hash({key}) as h from ({base}) group by all having count(*) > 1"
+    if not con.execute(f"select count(*) from ({candidates})").fetchone()[0]:  # type: ignore[index]
         return []
-    return [int(v) for v in con.execute(f"select {', '.join(parts)} from _gate_flagged").fetchone() or ()]
+    exact = (
+        f"select * from (select *, count(*) over (partition by {key}) as _n from ({base}) "
+        f"where (_batch_id, hash({key})) in ({candidates}))"
+    )
+    return _failing_rows(con, exact, item, "_n > 1")
 
 
 def _cell(value: Any) -> str:
