@@ -1,6 +1,10 @@
 """The raw batch gate: validate every pending batch of an entity with its suite.
 
-Batches are read as Arrow, only the contract columns plus `_batch_id`, `_source_line` and a few
+Setting gates.engine chooses how: "sql" (default, gates.sql: the suite as DuckDB SQL over the
+pending batches' rows, cost in proportion to the batch) or "gx" (below). Both feed the same tally,
+so the verdict per batch, the rejected batches and the failing rows are the same.
+
+GX engine: batches are read as Arrow, only the contract columns plus `_batch_id`, `_source_line` and a few
 derived columns, in chunks of at most CHUNK_ROWS rows (whole batches grouped together; a larger
 batch is split by a hash of its primary key, so duplicate keys stay in one chunk). A batch failing
 an error expectation is taken out again (`store.reject_batch`); the others are marked passed.
