@@ -78,6 +78,10 @@ def _check_number(minimum: float | None = None, maximum: float | None = None) ->
     return check
 
 
+def _check_gate_engine(text: str) -> str | None:
+    return None if text.strip() in ("sql", "gx") else f'must be "sql" or "gx", got {text!r}'
+
+
 def _check_zone(text: str) -> str | None:
     try:
         ZoneInfo(text)
@@ -146,6 +150,9 @@ _STATIC_FIELDS: tuple[Field, ...] = (
           "month-over-month volume change beyond which the mart gate warns", check=_check_number(0)),
     Field("gates.chunk_rows", "SUPPORT_KPI_GATE_CHUNK_ROWS", "250000", "rows per raw-gate validation chunk",
           check=_check_int(1)),
+    Field("gates.engine", "SUPPORT_KPI_GATE_ENGINE", "sql",
+          "raw-gate engine: sql (the suites as DuckDB SQL over the batch) or gx (Great Expectations on pandas)",
+          check=_check_gate_engine),
     # http
     Field("http.retries", "SUPPORT_KPI_HTTP_RETRIES", "6", "retries of a failed API request"),
     Field("http.backoff_factor", "SUPPORT_KPI_HTTP_BACKOFF_FACTOR", "2.0", "exponential back-off factor (s)"),

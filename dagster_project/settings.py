@@ -56,6 +56,7 @@ class GateSettings:
     orphan_events_pct: float
     volume_swing_pct: float
     chunk_rows: int
+    engine: str = "sql"  # raw-gate engine: "sql" (DuckDB) or "gx" (Great Expectations on pandas)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class Settings:
             float(self._text("gates.orphan_events_pct")),
             float(self._text("gates.volume_swing_pct")),
             int(self._text("gates.chunk_rows")),
+            self._text("gates.engine").strip(),
         )
 
     def env_view(self) -> dict[str, str]:

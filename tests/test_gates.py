@@ -13,7 +13,7 @@ import pytest
 from dagster_project.contract import get_entity
 from dagster_project.contract.gates import ORPHAN_EVENTS_PCT_ENV, VOLUME_SWING_PCT_ENV
 from dagster_project.gates.mart import check_scorecard
-from dagster_project.gates.raw import CHUNK_ROWS_ENV, check_entity, plan_chunks
+from dagster_project.gates.raw import CHUNK_ROWS_ENV, ENGINE_ENV, check_entity, plan_chunks
 from dagster_project.gates.store import GATES_TABLE, PendingBatch
 from dagster_project.gates.suites import scorecard_suite, suite_for
 from dagster_project.loading import ensure_raw_schema
@@ -82,8 +82,15 @@ def test_plan_chunks_groups_batches_and_splits_big_ones() -> None:
 # --- raw batch gate on an in-memory warehouse -------------------------------------------------------
 
 
+@pytest.fixture(params=["sql", "gx"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every raw-gate test runs on both engines (setting gates.engine): the outcomes must agree."""
+    monkeypatch.setenv(ENGINE_ENV, request.param)
+    return str(request.param)
+
+
 @pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
+def con(engine: str) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(":memory:")
     ensure_raw_schema(connection)
     yield connection

@@ -91,6 +91,7 @@ def test_config_file_from_env_and_from_the_working_directory(toml_file: Path, tm
         ("SUPPORT_KPI_DBT_VAR_SHORT_ABANDON_SECONDS", "5s", r"dbt\.vars\.short_abandon_seconds must be a whole"),
         ("SUPPORT_KPI_GATE_ORPHAN_EVENTS_PCT", "150", r"gates\.orphan_events_pct must be a number between 0 and 100"),
         ("SUPPORT_KPI_REPORTING_CURRENCY", "euro", r"reporting\.currency must be a 3-letter currency code"),
+        ("SUPPORT_KPI_GATE_ENGINE", "pandas", r"gates\.engine must be \"sql\" or \"gx\", got 'pandas'"),
     ],
 )
 def test_bad_value_names_the_setting_and_its_source(env: str, value: str, message: str) -> None:

@@ -1,7 +1,8 @@
 """Quality gates as blocking asset checks: one per raw entity (each new batch) and one on the scorecard.
 
 A gate failing with ERROR severity stops everything downstream (dbt build, publishing); warnings
-are recorded in the check's metadata and the run report. GX Data Docs of each check are written to
+are recorded in the check's metadata and the run report. The Data Docs of each check (GX's, or the
+SQL engine's static page: setting ``gates.engine``) are written to
 ``<data-dir>/gates/<run id>/<check>/index.html``.
 """
 

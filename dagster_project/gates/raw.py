@@ -1,6 +1,10 @@
 """The raw batch gate: validate every pending batch of an entity with its suite.
 
-Batches are read as Arrow, only the contract columns plus `_batch_id`, `_source_line` and a few
+Setting gates.engine chooses how: "sql" (default, gates.sql: the suite as DuckDB SQL over the
+pending batches' rows, cost in proportion to the batch) or "gx" (below). Both feed the same tally,
+so the verdict per batch, the rejected batches and the failing rows are the same.
+
+GX engine: batches are read as Arrow, only the contract columns plus `_batch_id`, `_source_line` and a few
 derived columns, in chunks of at most CHUNK_ROWS rows (whole batches grouped together; a larger
 batch is split by a hash of its primary key, so duplicate keys stay in one chunk). A batch failing
 an error expectation is taken out again (`store.reject_batch`); the others are marked passed.
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from dagster_project.settings import Settings
 
 CHUNK_ROWS_ENV = "SUPPORT_KPI_GATE_CHUNK_ROWS"
+ENGINE_ENV = "SUPPORT_KPI_GATE_ENGINE"
 DEFAULT_CHUNK_ROWS = 250_000
 SAMPLE_ROWS = 5
 # Timestamps are validated as pandas datetime64[ns] (GX compares those vectorised, others row by
@@ -50,6 +55,15 @@ def chunk_rows(settings: Settings | None = None) -> int:
 
         settings = current()
     return max(1, settings.gates.chunk_rows)
+
+
+def gate_engine(settings: Settings | None = None) -> str:
+    """Setting gates.engine (env SUPPORT_KPI_GATE_ENGINE): "sql" (default) or "gx"."""
+    if settings is None:
+        from dagster_project.config import current
+
+        settings = current()
+    return settings.gates.engine
 
 
 @dataclass
@@ -95,8 +109,9 @@ class GateReport:
         return f"{self.check}: {self.status} — {failed}"
 
 
-def derived_columns(entity: Entity) -> dict[str, str]:
-    """Columns the gate reader adds to the contract columns, as SQL over the raw table `r`."""
+def derived_columns(entity: Entity, references: bool = True) -> dict[str, str]:
+    """Columns the gate reader adds to the contract columns, as SQL over the raw table `r`
+    (without the reference columns when `references` is false: the SQL engine joins those)."""
     derived: dict[str, str] = {}
     for rule in entity.rules:
         if isinstance(rule, InScale):
@@ -110,7 +125,7 @@ def derived_columns(entity: Entity) -> dict[str, str]:
                 derived[name] = f"coalesce(r.{bound}, case lower(r.{ident(rule.type_column)}) {cases} end)"
         elif isinstance(rule, KnownCurrency):
             derived[currency_code_column(rule)] = f"upper(trim(r.{ident(rule.column)}))"
-    for reference in references_of(entity.source, entity.name):
+    for reference in references_of(entity.source, entity.name) if references else []:
         target = f"raw_{reference.to_source}.{ident(reference.to_entity)}"
         derived[reference.derived_column] = (
             f"coalesce(r.{ident(reference.column)} in (select {ident(reference.to_column)} from {target}), false)"
@@ -118,7 +133,9 @@ def derived_columns(entity: Entity) -> dict[str, str]:
     return derived
 
 
-def gate_query(entity: Entity, batch_ids: list[int], parts: int = 1, part: int = 0) -> str:
+def gate_query(
+    entity: Entity, batch_ids: list[int], parts: int = 1, part: int = 0, references: bool = True
+) -> str:
     """The rows of the given batches the suite needs (one hash part of them when parts > 1)."""
     columns = [
         f"case when r.{ident(c.name)} < {TS_FLOOR} then {TS_FLOOR} when r.{ident(c.name)} > {TS_CEILING} "
@@ -128,7 +145,7 @@ def gate_query(entity: Entity, batch_ids: list[int], parts: int = 1, part: int =
         for c in entity.columns
     ]
     columns += [f"r.{ident(name)}" for name in INDEX_COLUMNS]
-    columns += [f"{expression} as {ident(name)}" for name, expression in derived_columns(entity).items()]
+    columns += [f"{expression} as {ident(name)}" for name, expression in derived_columns(entity, references).items()]
     where = f"r._batch_id in ({', '.join(str(int(b)) for b in batch_ids)})"
     if parts > 1:
         key = ", ".join(f"r.{ident(name)}" for name in entity.primary_key)
@@ -222,7 +239,19 @@ def check_entity(con: duckdb.DuckDBPyConnection, entity: Entity, docs_dir: Path 
     tallies = {batch.batch_id: _BatchTally() for batch in batches}
     session: GxSession | None = None
     index_columns = list(INDEX_COLUMNS)
-    for chunk, parts in plan_chunks([b for b in batches if b.rows > 0], chunk_rows()):
+    sql_outcomes: list[ExpectationOutcome] | None = None
+    if gate_engine() == "sql":
+        from dagster_project.gates.sql import validate_batches
+
+        batch_ids = [b.batch_id for b in batches if b.rows > 0]
+        rows, sql_outcomes = validate_batches(con, entity, suite, batch_ids)
+        for batch_id, count in rows.items():
+            tallies[batch_id].rows += count
+        report.rows_checked = sum(rows.values())
+        if rows:
+            _tally(sql_outcomes, tallies, [b for b in batch_ids if b in rows])
+    chunks = plan_chunks([b for b in batches if b.rows > 0], chunk_rows()) if sql_outcomes is None else []
+    for chunk, parts in chunks:
         batch_ids = [batch.batch_id for batch in chunk]
         for part in range(parts):
             table = con.sql(gate_query(entity, batch_ids, parts, part)).to_arrow_table()
@@ -262,6 +291,10 @@ def check_entity(con: duckdb.DuckDBPyConnection, entity: Entity, docs_dir: Path 
     report.expectations_failed = sorted(failed_labels)
     report.expectations_warned = sorted(warned_labels)
     report.status = "failed" if failed_labels else ("warned" if warned_labels else "passed")
+    if sql_outcomes and docs_dir is not None:
+        from dagster_project.gates.sql import write_docs
+
+        report.docs_path = str(write_docs(docs_dir, report.check, f"raw.{entity.source}.{entity.name}", sql_outcomes))
     if session is not None:
         docs = session.build_docs()
         report.docs_path = str(docs) if docs else None

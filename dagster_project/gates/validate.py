@@ -48,7 +48,8 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (datetime, date)):
-        return value.isoformat()
+        text = value.isoformat()  # pandas' NaT is a datetime whose isoformat() is "NaT"
+        return None if text == "NaT" else text
     if isinstance(value, (bool, int, float, str)):
         return value
     text = str(value)
