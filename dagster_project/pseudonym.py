@@ -44,13 +44,20 @@ def resolve_key(data_dir: Path, configured: str | None = None) -> bytes:
     path = key_file(data_dir)
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
+        # Written whole into a temporary file, then linked into place (fails if it exists): another
+        # process never reads a created but still empty key file.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, path)
         except FileExistsError:
             pass  # another process created it meanwhile: read theirs
-        else:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
+        finally:
+            temporary.unlink(missing_ok=True)
     try:
         text = path.read_text(encoding="utf-8").strip()
     except OSError as error:
