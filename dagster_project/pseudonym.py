@@ -46,7 +46,7 @@ def resolve_key(data_dir: Path, configured: str | None = None) -> bytes:
         data_dir.mkdir(parents=True, exist_ok=True)
         # Written whole into a temporary file, then linked into place (fails if it exists): another
         # process never reads a created but still empty key file.
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp")  # per call: threads too
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_hex(32) + "\n")
