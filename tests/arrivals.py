@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 from dagster_project.contract import ENTITIES, Entity
 from dagster_project.dbt_profile import dbt_settings_args
 from dagster_project.loading.loader import load_entity
+from dagster_project.pseudonym import resolve_key
 from dagster_project.publish import publish_mart
 from dagster_project.settings import DBT_PROJECT_DIR, Settings
 from dagster_project.state import build_plan, check_freshness, record_build_plan, record_published_state
@@ -169,6 +170,7 @@ def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:
             load_entity(con, settings.landing_dir, entity, settings)
     finally:
         con.close()
+    resolve_key(settings.data_dir, settings.values().text("pseudonym.key") or "")  # as the job's dbt step
     plan = build_plan(settings, full_refresh)
     record_build_plan(settings, plan)
     # As the job's dbt step, without the data tests; seeds only change with the project, which

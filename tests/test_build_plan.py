@@ -119,3 +119,16 @@ def test_the_plan_is_written_into_the_warehouse_for_the_models(settings: Setting
         ]
     finally:
         con.close()
+
+
+def test_a_pseudonym_key_file_created_by_the_first_build_keeps_the_next_build_incremental(tmp_path: Path) -> None:
+    """The key file is part of the settings' fingerprint. The dbt step creates it before the plan
+    (dagster_project/defs/dbt_models.py): recorded after it exists, the next plan is incremental."""
+    from dagster_project.pseudonym import resolve_key
+
+    settings = settings_in(tmp_path)
+    settings.data_dir.mkdir(parents=True)
+    resolve_key(settings.data_dir, "")
+    publish(settings, generation=4)
+    record_build_plan(settings, build_plan(settings))
+    assert build_plan(settings) == BuildPlan(False, 4, "rows loaded after batch 4")

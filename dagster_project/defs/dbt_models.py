@@ -18,6 +18,7 @@ from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
+from dagster_project.pseudonym import resolve_key
 from dagster_project.state import build_plan, record_build_plan
 from dagster_project.warehouse import warehouse_lock
 
@@ -58,6 +59,9 @@ def support_kpi_dbt(
     The profile (warehouse path, threads, memory) is rendered from the settings into
     ``<data-dir>/dbt/profiles.yml`` and every dbt var is passed with ``--vars`` (dbt_profile.py)."""
     settings = pipeline.settings()
+    # The key file (created on first use) is part of the settings' fingerprint: create it before the
+    # plan records what this build runs under, not during the build.
+    resolve_key(settings.data_dir, settings.values().text("pseudonym.key") or "")
     plan = build_plan(settings, pipeline.full_refresh, tuple(pipeline.refresh_months))
     log_path = settings.data_dir / "logs" / "dbt-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
