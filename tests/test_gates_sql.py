@@ -20,24 +20,9 @@ from dagster_project.gates.sql import base_query
 from dagster_project.gates.store import GATES_TABLE
 from dagster_project.gates.suites import GateExpectation, scale_bound_columns, suite_for
 from dagster_project.loading import ensure_raw_schema
+from tests.test_gates import add_batch
 
 GOOD_TS = datetime(2026, 1, 2, 8, 0)
-
-
-def add_batch(con: duckdb.DuckDBPyConnection, entity: Entity, batch_id: int, rows: list[dict[str, Any]]) -> None:
-    """A loaded batch in the raw table and the ledger, the way the loader leaves it."""
-    source_file = f"{entity.source}/{entity.name}/batch_{batch_id}.csv"
-    for line, row in enumerate(rows, start=2):
-        columns = [*row, "_batch_id", "_source_file", "_source_line", "_loaded_at"]
-        values = [*row.values(), batch_id, source_file, line, datetime(2026, 1, 1)]
-        marks = ", ".join("?" for _ in columns)
-        con.execute(f"insert into {entity.raw_table} ({', '.join(columns)}) values ({marks})", values)
-    con.execute(
-        "insert into raw_meta.loaded_files (source, entity, source_file, size_bytes, mtime_ns, sha256, batch_id, "
-        "rows_read, rows_loaded, rows_quarantined, extra_columns, loaded_at) "
-        "values (?, ?, ?, 1, 1, 'x', ?, ?, ?, 0, [], ?)",
-        [entity.source, entity.name, source_file, batch_id, len(rows), len(rows), datetime(2026, 1, 1)],
-    )
 
 
 def good_row(entity: Entity, n: int) -> dict[str, Any]:
