@@ -253,6 +253,13 @@ class Settings:
         """Folder of the profiles.yml rendered from these settings for the pipeline's dbt build."""
         return self.data_dir / "dbt"
 
+    @property
+    def dbt_target_path(self) -> Path:
+        """dbt's target folder for the pipeline's builds of this data dir: the same folder on every
+        run, so dbt's partial parsing (``partial_parse.msgpack``, written under this profile and
+        these vars) holds from run to run, and runs do not leave a folder each behind."""
+        return self.data_dir / "dbt" / "target"
+
     def export(self) -> None:
         """Hand the paths and the toml file to child processes (config.export)."""
         from dagster_project.config import export
