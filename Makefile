@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m fast -n $(TEST_WORKERS)

@@ -226,6 +226,9 @@ SESSION_BUILDS = frozenset(
         "demo_run",
         "fresh_run",
         "incremental_transformed_run",
+        "reference_utc",
+        "reference_helsinki",
+        "reference_kolkata",
     }
 )
 # Module fixtures that build a warehouse: their whole module is one xdist group.
@@ -242,7 +245,6 @@ MODULE_BUILDS = frozenset(
         "boundaries_run",
         "zendesk_run",
         "currency_runs",
-        "full_refresh_reference",
         "job_sequence",
     }
 )

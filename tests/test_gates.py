@@ -242,9 +242,12 @@ def scorecard(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, float |
     con.execute("insert into mart.fct_tickets values ('2026-04-30 12:00', null)")
 
 
+@pytest.mark.parametrize("engine", ["sql", "gx"])
 def test_scorecard_swings_warn_and_bad_values_fail(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, engine: str
 ) -> None:
+    """Both gate engines (setting gates.engine) give the same verdicts and failing rows."""
+    monkeypatch.setenv("SUPPORT_KPI_GATE_ENGINE", engine)
     monkeypatch.delenv(VOLUME_SWING_PCT_ENV, raising=False)
     assert [item.severity for item in scorecard_suite()] == ["error"] * 5 + ["warning"]
     good = [
@@ -261,6 +264,7 @@ def test_scorecard_swings_warn_and_bad_values_fail(
     scorecard(con, good)
     report = check_scorecard(con, tmp_path / "docs")
     assert (report.status, report.severity) == ("warned", "warning")
+    assert report.docs_path and Path(report.docs_path).is_file(), report.docs_path
     assert report.expectations_failed == []
     assert report.expectations_warned == ["expect_column_values_to_be_between(volume_swing_pct)"]
     assert [(r["month"], r["kpi_id"], r["volume_swing_pct"]) for r in report.failing_rows] == [

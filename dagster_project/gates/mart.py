@@ -1,4 +1,8 @@
-"""The mart gate: validate mart.kpi_scorecard_monthly (small: one row per month and KPI)."""
+"""The mart gate: validate mart.kpi_scorecard_monthly (small: one row per month and KPI).
+
+Setting gates.engine chooses how, as for the raw gates: "sql" (default: the suite as DuckDB SQL,
+gates.sql.validate_query, a static docs page) or "gx" (Great Expectations on a pandas frame, GX
+Data Docs). Same expectations (suites.scorecard_suite), same report."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.contract.gates import CHANGE_PCT_SUFFIX, DURATION_UNITS, UNBOUNDED_PERCENT_KPIS, VOLUME_KPIS
-from dagster_project.gates.raw import SAMPLE_ROWS, GateReport
+from dagster_project.gates.raw import SAMPLE_ROWS, GateReport, gate_engine
 from dagster_project.gates.suites import SCORECARD_INDEX_COLUMNS, scorecard_suite
 from dagster_project.gates.validate import GxSession
 from dagster_project.loading.sql import literal, literal_list
@@ -65,15 +69,23 @@ def check_scorecard(con: duckdb.DuckDBPyConnection, docs_dir: Path | None = None
     finally:
         cursor.close()
     latest = month.isoformat() if month is not None and complete else None
-    table = con.sql(scorecard_query(latest)).to_arrow_table()
-    frame = table.to_pandas(date_as_object=False)
-    for column in ("kpi_id", "unit"):
-        frame[column] = frame[column].astype(object)
     suite = scorecard_suite()
     report.expectations = len(suite)
-    report.rows_checked = len(frame)
-    session = GxSession(docs_dir)
-    outcomes = session.validate("mart.kpi_scorecard_monthly", suite, frame, list(SCORECARD_INDEX_COLUMNS))
+    if gate_engine() == "sql":
+        from dagster_project.gates.sql import validate_query
+
+        # Months as timestamps, as the GX engine's pandas frame reports them.
+        query = f"select * replace (month::timestamp as month) from ({scorecard_query(latest)})"
+        report.rows_checked, outcomes = validate_query(con, query, suite, SCORECARD_INDEX_COLUMNS)
+        session = None
+    else:
+        table = con.sql(scorecard_query(latest)).to_arrow_table()
+        frame = table.to_pandas(date_as_object=False)
+        for column in ("kpi_id", "unit"):
+            frame[column] = frame[column].astype(object)
+        report.rows_checked = len(frame)
+        session = GxSession(docs_dir)
+        outcomes = session.validate("mart.kpi_scorecard_monthly", suite, frame, list(SCORECARD_INDEX_COLUMNS))
     for outcome in outcomes:
         if outcome.success:
             continue
@@ -85,7 +97,12 @@ def check_scorecard(con: duckdb.DuckDBPyConnection, docs_dir: Path | None = None
                 break
             report.failing_rows.append({"expectation": label, **row})
     report.status = "failed" if report.expectations_failed else ("warned" if report.expectations_warned else "passed")
-    docs = session.build_docs()
-    report.docs_path = str(docs) if docs else None
+    if session is not None:
+        docs = session.build_docs()
+        report.docs_path = str(docs) if docs else None
+    elif docs_dir is not None:
+        from dagster_project.gates.sql import write_docs
+
+        report.docs_path = str(write_docs(docs_dir, report.check, "mart.kpi_scorecard_monthly", outcomes))
     report.seconds = time.perf_counter() - started
     return report

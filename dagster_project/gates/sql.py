@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,38 @@ def validate_batches(
     """(rows per batch, outcomes in the suite's order) of the batches, in one read of the batch."""
     if not batch_ids:
         return {}, []
-    base = base_query(entity, batch_ids)
+    rows, outcomes = _evaluate(con, base_query(entity, batch_ids), suite, _Frame(INDEX_COLUMNS, "_batch_id"))
+    return {int(batch): count for batch, count in rows.items()}, outcomes
+
+
+def validate_query(
+    con: duckdb.DuckDBPyConnection, query: str, suite: list[GateExpectation], index_columns: tuple[str, ...]
+) -> tuple[int, list[ExpectationOutcome]]:
+    """(rows, outcomes in the suite's order) of the rows of ``query`` as one frame (the mart gate:
+    the scorecard rows, indexed and ordered by ``index_columns``)."""
+    rows, outcomes = _evaluate(con, query, suite, _Frame(index_columns, None))
+    return sum(rows.values()), outcomes
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """How failing rows are shown (index columns, first in this order) and counted (per group)."""
+
+    index_columns: tuple[str, ...]
+    group_column: str | None  # rows and uniqueness per value of this column (raw: per batch)
+
+    @property
+    def group(self) -> str:
+        return ident(self.group_column) if self.group_column else "0"
+
+    def columns(self, item: GateExpectation) -> list[str]:
+        return [*self.index_columns, *(c for c in item.columns if c not in self.index_columns)]
+
+
+def _evaluate(
+    con: duckdb.DuckDBPyConnection, base: str, suite: list[GateExpectation], frame: _Frame
+) -> tuple[dict[Any, int], list[ExpectationOutcome]]:
+    """(rows per group, outcomes in the suite's order) of the rows of ``base``, in one read."""
     described = con.sql(f"select * from ({base}) limit 0")
     types = {name: str(kind) for name, kind in zip(described.columns, described.types, strict=True)}
     predicates = {item.label: failure_predicate(item) for item in suite}
@@ -153,7 +185,7 @@ def validate_batches(
     skipped = [item for item in suite if predicates[item.label] is not None and set(item.columns) & wrong_type]
     row_level = [item for item in suite if predicates[item.label] is not None and item not in skipped]
     plain = [item for item in row_level if item.expectation != "ExpectCompoundColumnsToBeUnique"]
-    # One aggregate pass: rows, failing rows and judged (non-null) rows per batch and expectation.
+    # One aggregate pass: rows, failing rows and judged (non-null) rows per group and expectation.
     aggregates = ["count(*)"]
     for item in plain:
         column = item.kwargs.get("column")
@@ -161,20 +193,20 @@ def validate_batches(
             f"count(*) filter (where {predicates[item.label]})",
             f"count({ident(column)})" if column else "count(*)",
         ]
-    per_batch = con.execute(f"select _batch_id, {', '.join(aggregates)} from ({base}) group by 1").fetchall()
-    rows = {int(r[0]): int(r[1]) for r in per_batch}
+    per_group = con.execute(f"select {frame.group}, {', '.join(aggregates)} from ({base}) group by 1").fetchall()
+    rows = {r[0]: int(r[1]) for r in per_group}
     total = sum(rows.values())
     outcomes: dict[str, ExpectationOutcome] = {}
     for i, item in enumerate(plain):
-        unexpected = sum(int(r[2 + 2 * i]) for r in per_batch)
-        judged = sum(int(r[3 + 2 * i]) for r in per_batch)
-        failing = _failing_rows(con, base, item, str(predicates[item.label])) if unexpected else []
+        unexpected = sum(int(r[2 + 2 * i]) for r in per_group)
+        judged = sum(int(r[3 + 2 * i]) for r in per_group)
+        failing = _failing_rows(con, base, item, str(predicates[item.label]), frame) if unexpected else []
         outcomes[item.label] = ExpectationOutcome(
             item, unexpected <= (1.0 - item.mostly) * judged + 1e-9, total, unexpected, failing
         )
     for item in row_level:
         if item.expectation == "ExpectCompoundColumnsToBeUnique":
-            failing = _duplicates(con, base, item)
+            failing = _duplicates(con, base, item, frame)
             outcomes[item.label] = ExpectationOutcome(item, not failing, total, len(failing), failing)
     for item in skipped:
         outcomes[item.label] = ExpectationOutcome(
@@ -184,32 +216,30 @@ def validate_batches(
     return rows, result
 
 
-def _columns(item: GateExpectation) -> list[str]:
-    return [*INDEX_COLUMNS, *(c for c in item.columns if c not in INDEX_COLUMNS)]
-
-
-def _failing_rows(con: duckdb.DuckDBPyConnection, base: str, item: GateExpectation, where: str) -> list[dict]:
-    """Every row of `base` failing `item` (index and checked columns), in file order."""
-    columns = _columns(item)
-    cursor = con.execute(
-        f"select {', '.join(ident(c) for c in columns)} from ({base}) where {where} order by _batch_id, _source_line"
-    )
+def _failing_rows(
+    con: duckdb.DuckDBPyConnection, base: str, item: GateExpectation, where: str, frame: _Frame
+) -> list[dict]:
+    """Every row of `base` failing `item` (index and checked columns), in index order (raw: file order)."""
+    columns = frame.columns(item)
+    order = ", ".join(ident(c) for c in frame.index_columns)
+    cursor = con.execute(f"select {', '.join(ident(c) for c in columns)} from ({base}) where {where} order by {order}")
     return [{c: json_safe(v) for c, v in zip(columns, row, strict=True)} for row in cursor.fetchall()]
 
 
-def _duplicates(con: duckdb.DuckDBPyConnection, base: str, item: GateExpectation) -> list[dict]:
-    """Rows sharing their key (which includes `_batch_id`) with another row. A hash aggregate over
-    the key's 64-bit hash finds the candidates (cheaper than grouping on the text keys); the exact
-    key comparison then runs on the candidates only, so a hash collision is never reported."""
+def _duplicates(con: duckdb.DuckDBPyConnection, base: str, item: GateExpectation, frame: _Frame) -> list[dict]:
+    """Rows sharing their key (which includes `_batch_id` on raw batches) with another row. A hash
+    aggregate over the key's 64-bit hash finds the candidates (cheaper than grouping on the text
+    keys); the exact key comparison then runs on the candidates only, so a hash collision is never
+    reported."""
     key = ", ".join(ident(c) for c in item.kwargs["column_list"])
-    candidates = f"select _batch_id, hash({key}) as h from ({base}) group by all having count(*) > 1"
+    candidates = f"select {frame.group} as g, hash({key}) as h from ({base}) group by all having count(*) > 1"
     if not con.execute(f"select count(*) from ({candidates})").fetchone()[0]:  # type: ignore[index]
         return []
     exact = (
         f"select * from (select *, count(*) over (partition by {key}) as _n from ({base}) "
-        f"where (_batch_id, hash({key})) in ({candidates}))"
+        f"where ({frame.group}, hash({key})) in ({candidates}))"
     )
-    return _failing_rows(con, exact, item, "_n > 1")
+    return _failing_rows(con, exact, item, "_n > 1", frame)
 
 
 def _cell(value: Any) -> str:
