@@ -99,3 +99,26 @@ def test_the_month_refresh_job_is_backfillable_by_month(definitions: dg.Definiti
     assert set(job.asset_layer.executable_asset_keys) == set(
         definitions.resolve_job_def("daily_kpi_job").asset_layer.executable_asset_keys
     )
+
+
+def test_dbt_tests_of_the_published_tables_are_asset_checks_and_only_those(definitions: dg.Definitions) -> None:
+    """Every dbt test attached to a `mart` model is an asset check of that model; tests of staging
+    and intermediate models are not (they run in the same dbt build; see the translator)."""
+    import json
+
+    from dagster_project.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    nodes = manifest["nodes"]
+    expected: dict[str, set[str]] = {}
+    for test in nodes.values():
+        attached = nodes.get(test.get("attached_node") or "")
+        if test["resource_type"] == "test" and attached is not None:
+            expected.setdefault(attached["schema"], set()).add(test["name"])
+    graph = definitions.resolve_asset_graph()
+    test_names = set().union(*expected.values())
+    dbt_checks = {key for key in graph.asset_check_keys if key.name in test_names}
+    assert {key.name for key in dbt_checks} == expected["mart"]
+    assert all(key.asset_key.path[0] == "mart" for key in dbt_checks)
+    assert expected.get("staging") and expected.get("intermediate")  # there are tests left out
+    assert not ({key.name for key in graph.asset_check_keys} & (expected["staging"] | expected["intermediate"]))
