@@ -1,6 +1,15 @@
 -- One row per crm order with its reporting day and month and the amount in the reporting
 -- currency (stg_crm__orders: rate of the latest valid_from <= the order date).
 -- gross_margin_reporting = amount_reporting x gross_margin_pct / 100 (null without a margin).
+-- Incremental: the orders of int_affected__orders are deleted and appended again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where order_id in (select order_id from {{ ref('int_affected__orders') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__orders') }}
 with
 
 orders as (
@@ -15,6 +24,9 @@ orders as (
         amount_reporting,
         gross_margin_pct
     from {{ ref('stg_crm__orders') }}
+    {% if is_incremental() -%}
+        where order_id in (select affected.order_id from {{ ref('int_affected__orders') }} as affected)
+    {%- endif %}
 
 )
 

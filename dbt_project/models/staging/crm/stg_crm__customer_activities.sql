@@ -1,9 +1,24 @@
 -- One row per customer activity (latest load batch, then latest file line).
+-- Incremental: the activities of int_affected__customer_activities are deleted and computed again
+-- from all their raw rows (an activity whose raw rows all vanished loses its row).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where activity_id in (select activity_id from {{ ref('int_affected__customer_activities') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__customer_activities') }}
 with
 
 source as (
 
     select * from {{ source('crm', 'customer_activities') }}
+    {% if is_incremental() -%}
+        where activity_id in (
+            select affected.activity_id from {{ ref('int_affected__customer_activities') }} as affected
+        )
+    {%- endif %}
 
 ),
 

@@ -2,11 +2,24 @@
 -- reporting currency (var reporting_currency): amount_reporting = amount x rate_to_reporting of
 -- seed exchange_rates with the latest valid_from <= the order's date (UTC). A missing currency
 -- is the reporting currency; the reporting currency itself always has rate 1.
+-- Incremental: the orders of int_affected__orders are deleted and computed again from all their
+-- raw rows (an order whose raw rows all vanished loses its row).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where order_id in (select order_id from {{ ref('int_affected__orders') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__orders') }}
 with
 
 source as (
 
     select * from {{ source('crm', 'orders') }}
+    {% if is_incremental() -%}
+        where order_id in (select affected.order_id from {{ ref('int_affected__orders') }} as affected)
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,65 @@
+-- The crm customer activities an incremental build recomputes: stg_crm__customer_activities
+-- deletes their rows and computes them again. An activity's row depends only on its own raw rows,
+-- so no widening is needed (see DECISIONS.md "Incremental: crm activities and orders"). With
+-- since_batch_id = 0 in raw_meta.build_plan every activity is affected (a full recompute).
+with
+
+build_plan as (
+
+    select * from {{ ref('stg_raw_meta__build_plan') }}
+
+),
+
+raw_customer_activities as (
+
+    select
+        activity_id,
+        occurred_at,
+        _batch_id
+    from {{ source('crm', 'customer_activities') }}
+
+),
+
+retracted_rows as (
+
+    select record
+    from {{ ref('stg_raw_meta__retracted_rows') }}
+    where
+        source_name = 'crm'
+        and entity_name = 'customer_activities'
+        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
+
+),
+
+-- a new version of the activity arrived (new, late or corrected)
+new_versions as (
+
+    select activity_id from raw_customer_activities
+    where _batch_id > (select build_plan.since_batch_id from build_plan)
+
+),
+
+-- rows of a file replaced by a changed version: the activity may have changed or vanished
+retracted_keys as (
+
+    select cast(record ->> 'activity_id' as varchar) as activity_id
+    from retracted_rows
+
+),
+
+-- a monthly backfill: customer activities of a listed reporting month (any version)
+refresh_month_customer_activities as (
+
+    select activity_id from raw_customer_activities
+    where
+        strftime({{ to_reporting_month('occurred_at') }}, '%Y-%m') in (
+            select unnest(build_plan.refresh_months) from build_plan
+        )
+
+)
+
+select activity_id from new_versions
+union
+select activity_id from retracted_keys
+union
+select activity_id from refresh_month_customer_activities
