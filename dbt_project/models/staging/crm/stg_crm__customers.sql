@@ -1,10 +1,24 @@
 -- One row per customer (latest load batch, then latest file line). The email (PII) never
--- leaves staging in clear: only its SHA-256 of the trimmed, lower-cased address is kept.
+-- leaves staging in clear: only the keyed HMAC-SHA-256 (pseudonym_hmac) of the trimmed,
+-- lower-cased address is kept.
+-- Incremental: the customers of int_affected__customers are deleted and computed again from all
+-- their raw rows (a customer whose raw rows all vanished loses its row).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where customer_id in (select customer_id from {{ ref('int_affected__customers') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__customers') }}
 with
 
 source as (
 
     select * from {{ source('crm', 'customers') }}
+    {% if is_incremental() -%}
+        where customer_id in (select affected.customer_id from {{ ref('int_affected__customers') }} as affected)
+    {%- endif %}
 
 ),
 
