@@ -1,6 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: first assignment (earliest 'assigned' event with a new assignee) and
 -- the number of distinct agents the ticket was ever assigned to. An assignment stamped before
 -- the ticket's created_at takes effect at created_at (first assignment time 0, never negative).
+-- Incremental: the tickets of int_affected__tickets are deleted and computed again (a ticket's
+-- row depends only on its own rows).
 with
 
 tickets as (
@@ -9,6 +19,9 @@ tickets as (
         ticket_id,
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -20,7 +33,11 @@ assignments as (
         event_id,
         new_value as assignee_id
     from {{ ref('stg_helpdesk__ticket_events') }}
-    where event_type = 'assigned' and new_value is not null
+    where
+        event_type = 'assigned' and new_value is not null
+        {% if is_incremental() -%}
+            and ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+        {%- endif %}
 
 ),
 

@@ -1,9 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: how often it was escalated (any 'escalated' event) and when first.
+-- Incremental: the tickets of int_affected__tickets are deleted and computed again (a ticket's
+-- row depends only on its own rows).
 with
 
 tickets as (
 
     select ticket_id from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -13,7 +26,11 @@ escalations as (
         ticket_id,
         occurred_at
     from {{ ref('stg_helpdesk__ticket_events') }}
-    where event_type = 'escalated'
+    where
+        event_type = 'escalated'
+        {% if is_incremental() -%}
+            and ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+        {%- endif %}
 
 ),
 

@@ -1,11 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: agent replies (all, and up to the first resolution), customer_reply
 -- events up to the first resolution (all of them when never resolved; the opening request is
 -- not a reply) and whether a bot ever replied.
+-- Incremental: the tickets of int_affected__tickets are deleted and computed again (a ticket's
+-- row depends only on its own rows).
 with
 
 tickets as (
 
     select ticket_id from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -15,6 +28,9 @@ replies as (
         ticket_id,
         is_before_first_resolution
     from {{ ref('int_ticket_replies__paired') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -24,6 +40,9 @@ resolutions as (
         ticket_id,
         first_resolved_at
     from {{ ref('int_tickets__resolutions') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -36,8 +55,13 @@ ticket_events as (
         actor_type
     from {{ ref('stg_helpdesk__ticket_events') }}
     where
-        event_type = 'customer_reply'
-        or (event_type = 'agent_reply' and actor_type = 'bot')
+        (
+            event_type = 'customer_reply'
+            or (event_type = 'agent_reply' and actor_type = 'bot')
+        )
+        {% if is_incremental() -%}
+            and ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+        {%- endif %}
 
 ),
 

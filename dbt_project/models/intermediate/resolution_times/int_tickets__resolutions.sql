@@ -1,6 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__tickets') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: first and last resolution, resolution and reopen counts, and the
 -- calendar durations from creation (first resolution / last = "full" resolution);
 -- status_from_record = the only resolution is the synthetic one from the ticket record.
+-- Incremental: the tickets of int_affected__tickets are deleted and computed again (a ticket's
+-- row depends only on its own rows).
 with
 
 tickets as (
@@ -9,6 +19,9 @@ tickets as (
         ticket_id,
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+    {%- endif %}
 
 ),
 
@@ -21,7 +34,11 @@ status_changes as (
         is_reopen,
         is_from_record
     from {{ ref('int_ticket_status_changes') }}
-    where is_resolution or is_reopen
+    where
+        (is_resolution or is_reopen)
+        {% if is_incremental() -%}
+            and ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
+        {%- endif %}
 
 ),
 
