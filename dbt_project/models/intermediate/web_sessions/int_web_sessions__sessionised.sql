@@ -9,6 +9,16 @@
 --   session_engaged true, false when reported but never true, null when never reported.
 -- user_pseudo_id / customer_id: the first non-null value in event order (a visitor can log in
 -- mid-session). landing_page_type: page_type of the first page_view. No page path leaves here.
+-- Incremental: the sessions of int_affected__web_sessions are deleted and aggregated again from
+-- all their events.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where session_id in (select session_id from {{ ref('int_affected__web_sessions') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__web_sessions') }}
 with
 
 events as (
@@ -26,6 +36,9 @@ events as (
         vote,
         session_engaged
     from {{ ref('stg_web__web_events') }}
+    {% if is_incremental() -%}
+        where session_id in (select affected.session_id from {{ ref('int_affected__web_sessions') }} as affected)
+    {%- endif %}
 
 ),
 

@@ -2,11 +2,24 @@
 -- the latest load batch wins, then the latest file line). page_path loses its query string and
 -- fragment (everything from the first '?' or '#'): they can carry search terms, e-mail addresses
 -- or tokens (PII). Unknown event names already arrive as 'other' (loader); enums are lower-case.
+-- Incremental: the events of int_affected__web_events are deleted and computed again from all
+-- their raw rows (an event whose raw rows all vanished loses its row).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where event_id in (select event_id from {{ ref('int_affected__web_events') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__web_events') }}
 with
 
 source as (
 
     select * from {{ source('web', 'web_events') }}
+    {% if is_incremental() -%}
+        where event_id in (select affected.event_id from {{ ref('int_affected__web_events') }} as affected)
+    {%- endif %}
 
 ),
 
