@@ -3,7 +3,8 @@
 -- counts, resolutions, assignments, escalations, fct_ticket_replies) deletes these tickets' rows
 -- and computes them again from all their raw rows. A ticket's rows depend only on its own raw
 -- rows, with one exception handled here: events are deduplicated by event_id over all files, so
--- tickets that share an event_id with an affected ticket are affected too (see DECISIONS.md "Incremental: helpdesk tickets").
+-- tickets that share an event_id with an affected ticket are affected too (see DECISIONS.md
+-- "Incremental: helpdesk tickets").
 -- With since_batch_id = 0 in raw_meta.build_plan every ticket is affected (a full recompute).
 with
 
