@@ -11,11 +11,29 @@ import duckdb
 SCRIPT = Path(__file__).resolve().parent / "baseline_helpdesk.sql"
 
 
+ENTITIES = ("tickets", "ticket_events")
+
+
+def reader(folder: Path) -> str:
+    """A DuckDB table function reading every landing file of one helpdesk entity folder."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"baseline: no folder {folder} (landing dir without helpdesk {folder.name})")
+    quoted = str(folder.resolve()).replace("'", "''")
+    if any(folder.glob("*.parquet")):
+        if any(folder.glob("*.csv*")):
+            raise ValueError(f"baseline: {folder} mixes .parquet and .csv files; the baseline reads one format")
+        return f"read_parquet('{quoted}/*.parquet', filename = true, union_by_name = true)"
+    if any(folder.glob("*.csv*")):
+        return f"read_csv('{quoted}/*.csv*', all_varchar = true, filename = true, union_by_name = true)"
+    raise FileNotFoundError(f"baseline: no .parquet or .csv files in {folder}")
+
+
 def baseline_sql(landing: Path) -> str:
-    """The script with {landing} replaced by the landing directory (single quotes escaped)."""
-    if not (landing / "helpdesk" / "tickets").is_dir():
-        raise FileNotFoundError(f"baseline: no helpdesk/tickets folder under landing dir {landing}")
-    return SCRIPT.read_text().replace("{landing}", str(landing.resolve()).replace("'", "''"))
+    """The script with {tickets} / {ticket_events} replaced by readers of the landing folders."""
+    sql = SCRIPT.read_text()
+    for entity in ENTITIES:
+        sql = sql.replace("{" + entity + "}", reader(landing / "helpdesk" / entity))
+    return sql
 
 
 def run_baseline(landing: Path) -> list[tuple[dt.date, str, float]]:

@@ -1,12 +1,15 @@
 -- Single-script helpdesk baseline (issue 14 item 5): the monthly helpdesk scorecard computed by
 -- hand in ONE DuckDB script straight from the landing files, to time the pipeline against.
 --
--- How it is run: scripts/baseline.py reads this file, replaces every {landing} with the landing
--- directory (path quoted for SQL) and executes it in an in-memory DuckDB connection; the last
--- statement returns (month, kpi_id, value). By hand:
---   sed "s#{landing}#/path/to/landing#g" scripts/baseline_helpdesk.sql | duckdb
--- Inputs: <landing>/helpdesk/tickets/*.csv[.gz] and <landing>/helpdesk/ticket_events/*.csv[.gz]
--- (CSV as the demo generator and the golden fixture write them). Reporting time zone: UTC.
+-- How it is run: scripts/baseline.py reads this file, replaces {tickets} and {ticket_events} with
+-- a reader of <landing>/helpdesk/<entity>/ (read_parquet(...) for the generator's .parquet files,
+-- read_csv(..., all_varchar = true) for .csv[.gz] such as the golden fixture's; both with
+-- filename = true, union_by_name = true) and executes it in an in-memory DuckDB connection; the
+-- last statement returns (month, kpi_id, value). By hand, e.g.:
+--   sed "s#{tickets}#read_parquet('L/helpdesk/tickets/*.parquet', filename = true)#;
+--        s#{ticket_events}#read_parquet('L/helpdesk/ticket_events/*.parquet', filename = true)#" \
+--     scripts/baseline_helpdesk.sql | duckdb
+-- Reporting time zone: UTC.
 -- Timestamps without an offset are read as UTC, timestamps with one are converted.
 --
 -- Same definitions as the mart (/work/shared/spec/kpis.md): the latest ticket version wins
@@ -21,8 +24,8 @@
 set TimeZone = 'UTC';
 
 create temp table raw_tickets as
-select *, row_number() over (partition by filename order by 1) as _line
-from read_csv('{landing}/helpdesk/tickets/*.csv*', all_varchar = true, filename = true, union_by_name = true);
+select *, row_number() over (partition by filename) as _line
+from {tickets};
 
 create temp table tickets as
 select
@@ -32,12 +35,12 @@ select
 from raw_tickets
 qualify row_number() over (
     partition by ticket_id
-    order by cast(coalesce(nullif(updated_at, ''), created_at) as timestamptz) desc, filename desc, _line desc
+    order by cast(coalesce(nullif(cast(updated_at as varchar), ''), cast(created_at as varchar)) as timestamptz) desc, filename desc, _line desc
 ) = 1;
 
 create temp table raw_events as
-select *, row_number() over (partition by filename order by 1) as _line
-from read_csv('{landing}/helpdesk/ticket_events/*.csv*', all_varchar = true, filename = true, union_by_name = true);
+select *, row_number() over (partition by filename) as _line
+from {ticket_events};
 
 create temp table events as
 select
@@ -62,7 +65,7 @@ resolved as (
     from events
     where event_type = 'status_changed'
       and new_value in ('solved', 'closed')
-      and coalesce(old_value, '') not in ('solved', 'closed')
+      and coalesce(cast(old_value as varchar), '') not in ('solved', 'closed')
     group by 1
 ),
 reopened as (
@@ -82,7 +85,7 @@ escalated as (
 reassigned as (
     select date_trunc('month', t.created_at) as month, count(*) as n
     from tickets as t
-    join events as e on e.ticket_id = t.ticket_id and e.event_type = 'assigned' and e.new_value <> ''
+    join events as e on e.ticket_id = t.ticket_id and e.event_type = 'assigned' and coalesce(cast(e.new_value as varchar), '') <> ''
     group by t.ticket_id, 1
     having count(distinct e.new_value) >= 2
 )

@@ -48,5 +48,5 @@ def test_baseline_matches_the_mart(golden_mart: duckdb.DuckDBPyConnection) -> No
 def test_baseline_names_a_missing_landing_dir(tmp_path: Path) -> None:
     import pytest
 
-    with pytest.raises(FileNotFoundError, match="helpdesk/tickets"):
+    with pytest.raises(FileNotFoundError, match="helpdesk tickets"):
         run_baseline(tmp_path)
