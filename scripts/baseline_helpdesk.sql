@@ -15,9 +15,10 @@
 -- Same definitions as the mart (/work/shared/spec/kpis.md): the latest ticket version wins
 -- (updated_at, then later file, then later line); a re-delivered event_id keeps its latest copy.
 -- KPIs covered: tickets_created, tickets_resolved, reopened_tickets, resolution_rate_pct,
--- escalated_tickets_pct, reassigned_tickets.
+-- escalated_tickets_pct, reassigned_tickets, first_response_time_avg_minutes (first public agent
+-- reply by an agent at or after created_at, calendar minutes, month of created_at).
 -- Left out (documented reasons):
---   first_response_* / *_business_minutes / *_sla_pct: business-hours calendars and SLA seeds;
+--   first_response_time_avg_business_minutes / *_sla_pct: business-hours calendars and SLA seeds;
 --   resolution_time_avg_hours, full_resolution_*, FCR, replies per ticket, backlog: the mart falls
 --   back to the ticket record's status when events lack a resolution (status_from_record), which
 --   this hand-written script does not reproduce exactly (yet).
@@ -48,6 +49,8 @@ select
     ticket_id,
     cast(cast(occurred_at as timestamptz) at time zone 'UTC' as timestamp) as occurred_at,
     event_type,
+    actor_type,
+    coalesce(cast(is_public as varchar), 'true') in ('true', 'True', 'TRUE', '1', 't') as is_public,
     old_value,
     new_value
 from raw_events
@@ -88,6 +91,15 @@ reassigned as (
     join events as e on e.ticket_id = t.ticket_id and e.event_type = 'assigned' and coalesce(cast(e.new_value as varchar), '') <> ''
     group by t.ticket_id, 1
     having count(distinct e.new_value) >= 2
+),
+first_reply as (
+    select date_trunc('month', t.created_at) as month, epoch(min(e.occurred_at) - t.created_at) / 60.0 as minutes
+    from tickets as t
+    join events as e
+      on e.ticket_id = t.ticket_id
+     and e.event_type = 'agent_reply' and e.actor_type = 'agent' and e.is_public
+     and e.occurred_at >= t.created_at
+    group by t.ticket_id, t.created_at
 )
 select month, 'tickets_created' as kpi_id, n::double as value from created
 union all select month, 'tickets_resolved', n::double from resolved
@@ -99,6 +111,8 @@ union all
 select c.month, 'escalated_tickets_pct', coalesce(e.n, 0) * 100.0 / c.n
 from created as c left join escalated as e using (month)
 union all
-select month, 'reassigned_tickets', count(*)::double from reassigned group by month;
+select month, 'reassigned_tickets', count(*)::double from reassigned group by month
+union all
+select month, 'first_response_time_avg_minutes', avg(minutes) from first_reply group by month;
 
 select cast(month as date) as month, kpi_id, value from monthly order by month, kpi_id;
