@@ -84,6 +84,64 @@ def deliver_held(held: Path, landing: Path) -> list[Path]:
     return delivered
 
 
+def helpdesk_landing(landing: Path, target: Path) -> Path:
+    """Copy only the helpdesk entities and crm customers of ``landing`` into ``target``."""
+    shutil.rmtree(target, ignore_errors=True)
+    folders = [p for p in sorted((landing / "helpdesk").iterdir()) if p.is_dir()]
+    for folder in [*folders, landing / "crm" / "customers"]:
+        if folder.is_dir():
+            shutil.copytree(folder, target / folder.relative_to(landing))
+    return target
+
+
+def baseline_mismatches(rows: list[tuple], mart_path: Path) -> list[str]:
+    """Baseline rows whose value differs from the mart's scorecard (relative 1e-9) or is missing."""
+    import math
+
+    import duckdb
+
+    con = duckdb.connect(str(mart_path), read_only=True)
+    try:
+        mart = {
+            (m, k): v
+            for m, k, v in con.execute(
+                "select cast(month as date), kpi_id, value from mart.kpi_scorecard_monthly"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    return [
+        f"{m} {k}: baseline {v}, mart {mart.get((m, k))}"
+        for m, k, v in rows
+        if mart.get((m, k)) is None or not math.isclose(v, mart[(m, k)], rel_tol=1e-9)
+    ]
+
+
+def bench_helpdesk(landing: Path, repeats: int) -> dict:
+    """Helpdesk only (issue 14): the pipeline's first run vs the single-script baseline, same files."""
+    from baseline import run_baseline
+
+    hd = helpdesk_landing(landing, landing.parent / "helpdesk-landing")
+    pipeline, baseline, mismatches, kpis = [], [], [], 0
+    for attempt in range(repeats):
+        data_dir = landing.parent / f"helpdesk-data-{attempt}"
+        shutil.rmtree(data_dir, ignore_errors=True)
+        seconds, _, code = measured([CLI, "run", "--landing", str(hd), "--data-dir", str(data_dir)])
+        if code != 0:
+            raise SystemExit(f"helpdesk-only run failed: see {data_dir / 'reports'}")
+        started = time.monotonic()
+        rows = run_baseline(hd)
+        baseline.append(time.monotonic() - started)
+        pipeline.append(seconds)
+        mismatches = baseline_mismatches(rows, data_dir / "support_kpi.duckdb")
+        kpis = len({k for _, k, _ in rows})
+        shutil.rmtree(data_dir, ignore_errors=True)
+        print(f"helpdesk only run {attempt + 1}: pipeline {seconds:.1f} s, baseline {baseline[-1]:.2f} s", flush=True)
+    if mismatches:
+        print("baseline differs from the mart:\n" + "\n".join(mismatches[:20]), flush=True)
+    return {"pipeline": pipeline, "baseline": baseline, "kpis": kpis, "mismatches": len(mismatches)}
+
+
 def gate_seconds(report: dict) -> float:
     """Quality gates: each check's own validation time (README "Quality gates")."""
     return sum(float(g.get("seconds", 0.0) or 0.0) for g in report.get("gates", {}).values())
@@ -117,6 +175,7 @@ def bench_scale(scale: float, repeats: int, root: Path) -> dict:
         raise SystemExit(f"generate failed at scale {scale}")
     held = landing.parent / "next-day"
     day_rows = hold_back_last_day(landing, END_DATE, held)
+    helpdesk = bench_helpdesk(landing, repeats)
     first, second, peaks, steps, gates = [], [], [], {}, []
     more, more_gates, more_peaks, more_dbt, sizes, modes = [], [], [], [], [], []
     rows: dict = {}
@@ -173,6 +232,7 @@ def bench_scale(scale: float, repeats: int, root: Path) -> dict:
         "gates": gates,
         "rows": rows,
         "day_rows": day_rows,
+        "helpdesk": helpdesk,
         "more": more,
         "more_gates": more_gates,
         "more_peaks": more_peaks,
@@ -229,6 +289,26 @@ def render(results: list[dict], repeats: int) -> str:
             f"{day_gates:.2f} | {day_gates / day:.3f} | {first_gates:.3f} | "
             f"{statistics.median(r['more_peaks']) / 2**30:.2f} | {', '.join(sorted(set(r['modes'])))} | "
             f"{statistics.median(r['sizes']) / 2**30:.2f} |"
+        )
+    lines += [
+        "",
+        "## Helpdesk only (issue 14)",
+        "",
+        "Only the helpdesk entities and crm customers of the same landing dir (last day held back), "
+        "copied to `scale-N/helpdesk-landing`: the pipeline's first run (empty data dir) against the "
+        "single-script baseline `scripts/baseline_helpdesk.sql` (run by `scripts/baseline.py`, "
+        "in-memory DuckDB) on the same files. The baseline's values are checked against the "
+        "pipeline's mart; mismatches are counted. Target: within 2x of the baseline at scale 10.",
+        "",
+        "| scale | pipeline first run s (median) | baseline s (median) | pipeline / baseline "
+        "| baseline KPIs | mismatches |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        h = r["helpdesk"]
+        pipe, base = statistics.median(h["pipeline"]), statistics.median(h["baseline"])
+        lines.append(
+            f"| {r['scale']:g} | {pipe:.1f} | {base:.2f} | {pipe / base:.1f} | {h['kpis']} | {h['mismatches']} |"
         )
     for r in results:
         lines += [
