@@ -12,7 +12,7 @@
 -- Reporting time zone: UTC.
 -- Timestamps without an offset are read as UTC, timestamps with one are converted.
 --
--- Same definitions as the mart (/work/shared/spec/kpis.md): the latest ticket version wins
+-- Same definitions as the mart (the shared spec's kpis.md, seeds/kpi_definitions.csv): the latest ticket version wins
 -- (updated_at, then later file, then later line); a re-delivered event_id keeps its latest copy.
 -- KPIs covered: tickets_created, tickets_resolved, reopened_tickets, resolution_rate_pct,
 -- escalated_tickets_pct, reassigned_tickets, first_response_time_avg_minutes (first public agent
