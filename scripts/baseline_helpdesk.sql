@@ -13,7 +13,8 @@
 -- Timestamps without an offset are read as UTC, timestamps with one are converted.
 --
 -- Same definitions as the mart (the shared spec's kpis.md, seeds/kpi_definitions.csv): the latest
--- ticket version wins (updated_at, then later file, then later line); a re-delivered event_id keeps its latest copy.
+-- ticket version wins (updated_at, then later file, then later line); a re-delivered event_id
+-- keeps its latest copy.
 -- KPIs covered: tickets_created, tickets_resolved, reopened_tickets, resolution_rate_pct,
 -- escalated_tickets_pct, reassigned_tickets, first_response_time_avg_minutes (first public agent
 -- reply by an agent at or after created_at, calendar minutes, month of created_at).
