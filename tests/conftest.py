@@ -242,6 +242,7 @@ MODULE_BUILDS = frozenset(
         "compiled_required_agents_sql",
         "staffing_forecast",
         "tampered_results",
+        "null_tampered_results",
         "boundaries_run",
         "zendesk_run",
         "currency_runs",
