@@ -243,6 +243,7 @@ MODULE_BUILDS = frozenset(
         "staffing_forecast",
         "tampered_results",
         "null_tampered_results",
+        "cutoff_builds",
         "boundaries_run",
         "zendesk_run",
         "currency_runs",

@@ -1,5 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__ticket_facts') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__ticket_facts') }}
 -- One row per ticket: business minutes from creation to the first reply, to the first
 -- resolution and to the data cut-off, as F(end) - F(start) over int_business_hours__windows.
+-- Incremental: the tickets of int_affected__ticket_facts are deleted and computed again.
 with
 
 tickets as (
@@ -8,6 +17,9 @@ tickets as (
         ticket_id,
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
+    {%- if is_incremental() %}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__ticket_facts') }} as affected)
+    {%- endif %}
 
 ),
 

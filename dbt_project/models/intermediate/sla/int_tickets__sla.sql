@@ -1,8 +1,17 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__ticket_facts') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__ticket_facts') }}
 -- One row per ticket: SLA targets of its current priority and the SLA outcomes.
 -- Elapsed time is business minutes when the policy says so, calendar minutes otherwise.
 -- First response: met / breached when replied (met = elapsed <= target); without a reply it is
 -- breached once the target has passed at the data cut-off, else pending (not in denominator).
 -- Resolution: met = first resolution within target; null when never resolved.
+-- Incremental: the tickets of int_affected__ticket_facts are deleted and computed again.
 with
 
 tickets as (
@@ -12,6 +21,9 @@ tickets as (
         created_at,
         priority
     from {{ ref('stg_helpdesk__tickets') }}
+    {%- if is_incremental() %}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__ticket_facts') }} as affected)
+    {%- endif %}
 
 ),
 

@@ -1,10 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where ticket_id in (select ticket_id from {{ ref('int_affected__ticket_facts') }}){% endif %}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__ticket_facts') }}
 -- One row per ticket (latest version), PII-free: attributes plus every ticket fact of
 -- kpis.md "Ticket facts", each computed once in its intermediate model.
+-- Incremental: the tickets of int_affected__ticket_facts are deleted and computed again.
 with
 
 tickets as (
 
     select * from {{ ref('stg_helpdesk__tickets') }}
+    {%- if is_incremental() %}
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__ticket_facts') }} as affected)
+    {%- endif %}
 
 ),
 

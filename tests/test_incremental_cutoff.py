@@ -1,0 +1,87 @@
+"""A ticket's facts that read the data cut-off stay exact in incremental builds (issue 14).
+
+The randomized arrival sequences (tests/test_incremental.py) deliver files in random order, so the
+data cut-off (the latest ticket event loaded) usually reaches its final value early and later runs
+do not move it. This scenario moves it on purpose, with rows nobody else touches:
+
+  batch 1   t_wait: urgent (first-response target 60 calendar minutes), created Mon 2026-03-02
+            09:00 UTC, no reply ever; t_busy: created 09:00, an agent reply at 09:30.
+            Cut-off 09:30 -> t_wait has waited 30 min: first-response SLA 'pending'.
+  batch 2   one customer reply on t_busy at 12:00. Cut-off 12:00 -> t_wait has waited 180 min
+            > 60: 'breached', although none of its own rows arrived.
+
+Two dbt builds of fct_tickets and its parents on a copy of the empty warehouse: the first with
+since_batch_id = 0 (everything new), the second incremental from batch 1.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import dbt
+
+TICKET = (
+    "insert into raw_helpdesk.tickets (ticket_id, created_at, updated_at, channel, priority, status,"
+    " requester_id, _batch_id, _source_file, _source_line, _loaded_at)"
+    " values (?, ?, ?, 'email', ?, 'open', 'c1', ?, 'tickets.csv', ?, '2026-03-02 13:00:00')"
+)
+EVENT = (
+    "insert into raw_helpdesk.ticket_events (event_id, ticket_id, occurred_at, event_type, actor_type,"
+    " actor_id, is_public, _batch_id, _source_file, _source_line, _loaded_at)"
+    " values (?, ?, ?, ?, ?, ?, true, ?, 'events.csv', ?, '2026-03-02 13:00:00')"
+)
+
+
+def _plan(con: duckdb.DuckDBPyConnection, since_batch_id: int) -> None:
+    con.execute("delete from raw_meta.build_plan")
+    con.execute("insert into raw_meta.build_plan values (?, [], '2026-03-02 13:00:00')", [since_batch_id])
+
+
+def _build(warehouse: Path, work: Path) -> dict[str, str | None]:
+    # dim_date too: fct_tickets' dates are tested against it
+    selected = ("--select", "+fct_tickets", "+dim_date", "--exclude-resource-type", "unit_test")
+    done = dbt("build", *selected, warehouse=warehouse, work=work)
+    assert done.returncode == 0, done.stdout[-4000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return dict(con.execute("select ticket_id, first_response_sla_status from mart.fct_tickets").fetchall())
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def cutoff_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    work = tmp_path_factory.mktemp("incremental-cutoff")
+    warehouse = work / "warehouse.duckdb"
+    shutil.copyfile(empty_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(TICKET, ["t_wait", "2026-03-02 09:00:00", "2026-03-02 09:00:00", "urgent", 1, 2])
+        con.execute(TICKET, ["t_busy", "2026-03-02 09:00:00", "2026-03-02 09:30:00", "normal", 1, 3])
+        con.execute(EVENT, ["e1", "t_wait", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 2])
+        con.execute(EVENT, ["e2", "t_busy", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 3])
+        con.execute(EVENT, ["e3", "t_busy", "2026-03-02 09:30:00", "agent_reply", "agent", "a1", 1, 4])
+        _plan(con, 0)
+    finally:
+        con.close()
+    builds = {"first": _build(warehouse, work)}
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(EVENT, ["e4", "t_busy", "2026-03-02 12:00:00", "customer_reply", "customer", "c1", 2, 2])
+        _plan(con, 1)
+    finally:
+        con.close()
+    builds["incremental"] = _build(warehouse, work)
+    return builds
+
+
+def test_an_unreplied_ticket_is_pending_before_the_cutoff_passes_its_target(cutoff_builds: dict[str, dict]) -> None:
+    assert cutoff_builds["first"] == {"t_wait": "pending", "t_busy": "met"}
+
+
+def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_builds: dict[str, dict]) -> None:
+    assert cutoff_builds["incremental"] == {"t_wait": "breached", "t_busy": "met"}
