@@ -133,14 +133,27 @@ predecessors as (
             changed_keys.agent_id = raw_keys.agent_id
             and changed_keys.started_at > raw_keys.started_at
 
+),
+
+affected as (
+
+    select
+        agent_id,
+        started_at
+    from changed_keys
+    union
+    select
+        agent_id,
+        started_at
+    from predecessors
+
 )
 
 select
     agent_id,
     started_at
-from changed_keys
-union
-select
-    agent_id,
-    started_at
-from predecessors
+from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

@@ -57,10 +57,20 @@ refresh_month_calls as (
             select unnest(build_plan.refresh_months) from build_plan
         )
 
+),
+
+affected as (
+
+    select call_id from new_versions
+    union
+    select call_id from retracted_keys
+    union
+    select call_id from refresh_month_calls
+
 )
 
-select call_id from new_versions
-union
-select call_id from retracted_keys
-union
-select call_id from refresh_month_calls
+select call_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

@@ -56,10 +56,20 @@ refresh_month_customer_activities as (
             select unnest(build_plan.refresh_months) from build_plan
         )
 
+),
+
+affected as (
+
+    select activity_id from new_versions
+    union
+    select activity_id from retracted_keys
+    union
+    select activity_id from refresh_month_customer_activities
+
 )
 
-select activity_id from new_versions
-union
-select activity_id from retracted_keys
-union
-select activity_id from refresh_month_customer_activities
+select activity_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

@@ -57,10 +57,20 @@ refresh_month_customers as (
             select unnest(build_plan.refresh_months) from build_plan
         )
 
+),
+
+affected as (
+
+    select customer_id from new_versions
+    union
+    select customer_id from retracted_keys
+    union
+    select customer_id from refresh_month_customers
+
 )
 
-select customer_id from new_versions
-union
-select customer_id from retracted_keys
-union
-select customer_id from refresh_month_customers
+select customer_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

@@ -57,10 +57,20 @@ refresh_month_responses as (
             select unnest(build_plan.refresh_months) from build_plan
         )
 
+),
+
+affected as (
+
+    select response_id from new_versions
+    union
+    select response_id from retracted_keys
+    union
+    select response_id from refresh_month_responses
+
 )
 
-select response_id from new_versions
-union
-select response_id from retracted_keys
-union
-select response_id from refresh_month_responses
+select response_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

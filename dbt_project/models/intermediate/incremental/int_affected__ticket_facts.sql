@@ -33,8 +33,18 @@ unreplied_tickets as (
     from tickets
     anti join first_replies on tickets.ticket_id = first_replies.ticket_id
 
+),
+
+affected as (
+
+    select ticket_id from affected_tickets
+    union
+    select ticket_id from unreplied_tickets
+
 )
 
-select ticket_id from affected_tickets
-union
-select ticket_id from unreplied_tickets
+select ticket_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

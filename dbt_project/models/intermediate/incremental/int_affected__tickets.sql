@@ -126,14 +126,23 @@ event_sharing_tickets as (
 
 ),
 
-affected as (
+affected_keys as (
 
     select ticket_id from directly_affected
     union
     select ticket_id from event_sharing_tickets
 
+),
+
+affected as (
+
+    select ticket_id from affected_keys
+    where ticket_id is not null
+
 )
 
-select ticket_id
-from affected
-where ticket_id is not null
+select ticket_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}

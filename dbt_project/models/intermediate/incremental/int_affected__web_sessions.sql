@@ -54,10 +54,20 @@ sessions_of_retracted_rows as (
     select cast(record ->> 'session_id' as varchar) as session_id
     from retracted_rows
 
+),
+
+affected as (
+
+    select session_id from sessions_of_affected_events
+    where session_id is not null
+    union
+    select session_id from sessions_of_retracted_rows
+    where session_id is not null
+
 )
 
-select session_id from sessions_of_affected_events
-where session_id is not null
-union
-select session_id from sessions_of_retracted_rows
-where session_id is not null
+select session_id from affected
+{% if flags.FULL_REFRESH -%}
+    -- a full refresh rebuilds every incremental model from all rows and reads no affected set
+    where false
+{%- endif %}
