@@ -20,9 +20,8 @@
 -- reply by an agent at or after created_at, calendar minutes, month of created_at).
 -- Left out (documented reasons):
 --   first_response_time_avg_business_minutes / *_sla_pct: business-hours calendars and SLA seeds;
---   resolution_time_avg_hours, full_resolution_*, FCR, replies per ticket, backlog: the mart falls
---   back to the ticket record's status when events lack a resolution (status_from_record), which
---   this hand-written script does not reproduce exactly (yet).
+--   resolution_time_avg_hours, full_resolution_*, FCR, replies per ticket, backlog: not written
+--   yet (the record-status fallback they need is in status_changes below).
 set TimeZone = 'UTC';
 
 create temp table raw_tickets as
@@ -33,6 +32,7 @@ create temp table tickets as
 select
     ticket_id,
     cast(cast(created_at as timestamptz) at time zone 'UTC' as timestamp) as created_at,
+    cast(cast(nullif(cast(updated_at as varchar), '') as timestamptz) at time zone 'UTC' as timestamp) as updated_at,
     status
 from raw_tickets
 qualify row_number() over (
@@ -58,6 +58,45 @@ from raw_events
 where ticket_id in (select ticket_id from tickets)
 qualify row_number() over (partition by event_id order by filename desc, _line desc) = 1;
 
+-- Status changes (kpis.md "Ticket facts": resolution = into solved/closed from a status that is
+-- not; reopen = out of solved/closed into new/open/pending/on_hold). The status a change left is
+-- its old_value, else the ticket's previous change's new_value, else 'new'; a change stamped
+-- before the ticket's creation counts at created_at. A ticket without any status change whose
+-- record says solved/closed (imported tickets, or events not yet delivered) was resolved once, at
+-- the record's updated_at (not before created_at).
+create temp table status_changes as
+with
+changes as (
+    select e.ticket_id, e.occurred_at, e.event_id, e.old_value, e.new_value, t.created_at
+    from events as e
+    join tickets as t using (ticket_id)
+    where e.event_type = 'status_changed' and e.new_value is not null
+),
+sequenced as (
+    select
+        ticket_id,
+        greatest(occurred_at, created_at) as changed_at,
+        coalesce(
+            old_value,
+            lag(new_value) over (partition by ticket_id order by occurred_at, event_id),
+            'new'
+        ) as previous_status,
+        new_value as new_status
+    from changes
+),
+from_record as (
+    select ticket_id, greatest(updated_at, created_at) as changed_at, 'new' as previous_status, status as new_status
+    from tickets
+    where status in ('solved', 'closed')
+      and ticket_id not in (select ticket_id from changes)
+)
+select
+    ticket_id,
+    changed_at,
+    new_status in ('solved', 'closed') and previous_status not in ('solved', 'closed') as is_resolution,
+    previous_status in ('solved', 'closed') and new_status in ('new', 'open', 'pending', 'on_hold') as is_reopen
+from (select * from sequenced union all select * from from_record);
+
 create temp table monthly as
 with
 created as (
@@ -65,19 +104,15 @@ created as (
     from tickets group by 1
 ),
 resolved as (
-    select date_trunc('month', occurred_at) as month, count(distinct ticket_id) as n
-    from events
-    where event_type = 'status_changed'
-      and new_value in ('solved', 'closed')
-      and coalesce(cast(old_value as varchar), '') not in ('solved', 'closed')
+    select date_trunc('month', changed_at) as month, count(distinct ticket_id) as n
+    from status_changes
+    where is_resolution
     group by 1
 ),
 reopened as (
-    select date_trunc('month', occurred_at) as month, count(distinct ticket_id) as n
-    from events
-    where event_type = 'status_changed'
-      and old_value in ('solved', 'closed')
-      and new_value in ('new', 'open', 'pending', 'on_hold')
+    select date_trunc('month', changed_at) as month, count(distinct ticket_id) as n
+    from status_changes
+    where is_reopen
     group by 1
 ),
 escalated as (
