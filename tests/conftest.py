@@ -6,10 +6,12 @@ a few runs: the golden helpdesk fixture, and a small generated demo data set.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -204,6 +206,34 @@ def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.Compl
         text=True,
         timeout=600,
     )
+
+
+def dbt_test_results(run_results: Path) -> dict[str, tuple[str, int]]:
+    """``{test name: (status, failures)}`` of every data test in a dbt ``run_results.json``."""
+    results = json.loads(run_results.read_text())["results"]
+    return {
+        r["unique_id"].split(".")[2]: (r["status"], r["failures"])
+        for r in results
+        if r["unique_id"].startswith("test.")
+    }
+
+
+def tampered_dbt_test(
+    warehouse: Path, work: Path, statements: Iterable[str], select: str
+) -> dict[str, tuple[str, int]]:
+    """Copy ``warehouse`` into ``work``, change it with ``statements``, run ``dbt test --select
+    select`` ONCE on the copy (it must fail) and return its tests' results."""
+    copy = work / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+    done = dbt("test", "--select", select, warehouse=copy, work=work)
+    assert done.returncode != 0, done.stdout[-4000:]
+    return dbt_test_results(work / "target" / "run_results.json")
 
 
 # ---------------------------------------------------------------------------------------------

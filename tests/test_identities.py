@@ -10,15 +10,12 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import CliRun, dbt
+from tests.conftest import CliRun, dbt_test_results, tampered_dbt_test
 
 IDENTITY_TESTS = {
     "assert_ticket_backlog_flow_balances",
@@ -92,17 +89,12 @@ EXPECTED_FAILURES = {
 }
 
 
-def _identity_results(run_results: Path) -> dict[str, tuple[str, int]]:
-    results = json.loads(run_results.read_text())["results"]
-    return {
-        r["unique_id"].split(".")[2]: (r["status"], r["failures"])
-        for r in results
-        if r["unique_id"].startswith("test.") and r["unique_id"].split(".")[2] in IDENTITY_TESTS
-    }
+def _identities(results: dict[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
+    return {name: result for name, result in results.items() if name in IDENTITY_TESTS}
 
 
 def test_every_identity_passes_on_the_demo_build(demo_run: CliRun) -> None:
-    found = _identity_results(demo_run.data_dir / "last_dbt_run_results.json")
+    found = _identities(dbt_test_results(demo_run.data_dir / "last_dbt_run_results.json"))
     assert found == {name: ("pass", 0) for name in IDENTITY_TESTS}
 
 
@@ -133,17 +125,9 @@ def test_golden_helpdesk_backlog_flow_by_hand(golden_run: CliRun) -> None:
 @pytest.fixture(scope="module")
 def tampered_results(demo_run: CliRun, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, int]]:
     work = tmp_path_factory.mktemp("identities-tampered")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copyfile(demo_run.data_dir / "warehouse.duckdb", warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        for statement in TAMPERING:
-            con.execute(statement)
-    finally:
-        con.close()
-    done = dbt("test", "--select", "path:tests/identities", warehouse=warehouse, work=work)
-    assert done.returncode != 0, done.stdout[-4000:]
-    return _identity_results(work / "target" / "run_results.json")
+    return _identities(
+        tampered_dbt_test(demo_run.data_dir / "warehouse.duckdb", work, TAMPERING, "path:tests/identities")
+    )
 
 
 def test_each_tampered_identity_fails_and_only_those(tampered_results: dict[str, tuple[str, int]]) -> None:

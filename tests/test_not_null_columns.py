@@ -8,13 +8,9 @@ those three tests fail, each with the number of columns that got nulls; the othe
 
 from __future__ import annotations
 
-import json
-import shutil
-
-import duckdb
 import pytest
 
-from tests.conftest import CliRun, dbt
+from tests.conftest import CliRun, tampered_dbt_test
 
 # relation -> (statement putting nulls in, columns it nulls)
 TAMPERING = {
@@ -31,18 +27,8 @@ TAMPERING = {
 @pytest.fixture(scope="module")
 def null_tampered_results(demo_run: CliRun, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, int]]:
     work = tmp_path_factory.mktemp("not-null-tampered")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copyfile(demo_run.data_dir / "warehouse.duckdb", warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        for statement, _ in TAMPERING.values():
-            con.execute(statement)
-    finally:
-        con.close()
-    done = dbt("test", "--select", "test_name:not_null_columns", warehouse=warehouse, work=work)
-    assert done.returncode != 0, done.stdout[-4000:]
-    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
-    return {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in results}
+    statements = [statement for statement, _ in TAMPERING.values()]
+    return tampered_dbt_test(demo_run.data_dir / "warehouse.duckdb", work, statements, "test_name:not_null_columns")
 
 
 def test_only_the_tampered_models_fail_with_one_row_per_null_column(
