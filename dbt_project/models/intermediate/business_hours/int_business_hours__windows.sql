@@ -1,6 +1,6 @@
 -- One row per business window (an opening interval on one local date) in UTC, with the
--- business minutes of all earlier windows. Business minutes up to an instant t:
---   F(t) = cumulative_minutes_before + least(greatest(t - window_start, 0), window_minutes)
+-- business time of all earlier windows in whole microseconds. Business time up to an instant t:
+--   F(t) = cumulative_microseconds_before + least(greatest(t - window_start, 0), window_microseconds)
 -- of the last window starting at or before t (ASOF JOIN), and between a and b: F(b) - F(a).
 -- Weekly hours come from seed business_hours; company-wide holidays (no country) are closed.
 -- The spine covers every ticket timestamp, from var business_calendar_days_before (7) days
@@ -86,11 +86,13 @@ select
     local_date,
     window_start,
     window_end,
-    epoch(window_end - window_start) / 60.0 as window_minutes,
-    coalesce(
-        sum(epoch(window_end - window_start) / 60.0) over (
+    -- the clock counts whole microseconds: exact, so F(b) - F(a) does not depend on where the
+    -- calendar starts (a week before the first ticket, which later files can move)
+    epoch_us(window_end) - epoch_us(window_start) as window_microseconds,
+    cast(coalesce(
+        sum(epoch_us(window_end) - epoch_us(window_start)) over (
             order by window_start rows between unbounded preceding and 1 preceding
         ),
         0
-    ) as cumulative_minutes_before
+    ) as bigint) as cumulative_microseconds_before
 from windows_utc

@@ -51,8 +51,8 @@ windows as (
 
     select
         window_start,
-        window_minutes,
-        cumulative_minutes_before
+        window_microseconds,
+        cumulative_microseconds_before
     from {{ ref('int_business_hours__windows') }}
 
 ),
@@ -74,7 +74,7 @@ milestones as (
 
 business_clock as (
 
-    -- F(t) for each milestone: business minutes from the start of the calendar to t
+    -- F(t) for each milestone: business microseconds from the start of the calendar to t
     select
         milestones.ticket_id,
         {{ business_clock('milestones.created_at', 'at_created') }} as clock_at_created,
@@ -95,7 +95,7 @@ business_clock as (
 
 select
     ticket_id,
-    clock_at_first_reply - clock_at_created as first_response_business_minutes,
-    clock_at_first_resolution - clock_at_created as first_resolution_business_minutes,
-    clock_at_cutoff - clock_at_created as business_minutes_to_cutoff
+    (clock_at_first_reply - clock_at_created) / 60000000.0 as first_response_business_minutes,
+    (clock_at_first_resolution - clock_at_created) / 60000000.0 as first_resolution_business_minutes,
+    (clock_at_cutoff - clock_at_created) / 60000000.0 as business_minutes_to_cutoff
 from business_clock

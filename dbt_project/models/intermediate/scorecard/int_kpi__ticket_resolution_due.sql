@@ -22,8 +22,8 @@ windows as (
 
     select
         window_start,
-        window_minutes,
-        cumulative_minutes_before
+        window_microseconds,
+        cumulative_microseconds_before
     from {{ ref('int_business_hours__windows') }}
 
 ),
@@ -33,7 +33,7 @@ business_targets as (
     select
         tickets.ticket_id,
         {{ business_clock('tickets.created_at', 'at_created') }}
-        + tickets.resolution_target_minutes as due_clock
+        + cast(round(tickets.resolution_target_minutes * 60000000) as bigint) as due_clock
     from tickets
     asof left join windows as at_created
         on tickets.created_at >= at_created.window_start
@@ -46,12 +46,11 @@ business_due as (
     -- the window in which the clock reaches due_clock: last window starting below it
     select
         business_targets.ticket_id,
-        at_due.window_start + to_microseconds(
-            cast(round((business_targets.due_clock - at_due.cumulative_minutes_before) * 60000000) as bigint)
-        ) as resolution_due_at
+        at_due.window_start
+        + to_microseconds(business_targets.due_clock - at_due.cumulative_microseconds_before) as resolution_due_at
     from business_targets
     asof left join windows as at_due
-        on business_targets.due_clock > at_due.cumulative_minutes_before
+        on business_targets.due_clock > at_due.cumulative_microseconds_before
 
 )
 
