@@ -17,12 +17,13 @@ since_batch_id = 0 (everything new), the second incremental from batch 1.
 from __future__ import annotations
 
 import shutil
+from typing import Any
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import dbt
+from tests.conftest import dbt, dbt_test_results
 
 TICKET = (
     "insert into raw_helpdesk.tickets (ticket_id, created_at, updated_at, channel, priority, status,"
@@ -54,7 +55,7 @@ def _build(warehouse: Path, work: Path) -> dict[str, str | None]:
 
 
 @pytest.fixture(scope="module")
-def cutoff_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+def cutoff_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("incremental-cutoff")
     warehouse = work / "warehouse.duckdb"
     shutil.copyfile(empty_warehouse, warehouse)
@@ -76,12 +77,68 @@ def cutoff_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactor
     finally:
         con.close()
     builds["incremental"] = _build(warehouse, work)
+    builds["warehouse"] = warehouse
     return builds
 
 
-def test_an_unreplied_ticket_is_pending_before_the_cutoff_passes_its_target(cutoff_builds: dict[str, dict]) -> None:
+def test_an_unreplied_ticket_is_pending_before_the_cutoff_passes_its_target(cutoff_builds: dict[str, Any]) -> None:
     assert cutoff_builds["first"] == {"t_wait": "pending", "t_busy": "met"}
 
 
-def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_builds: dict[str, dict]) -> None:
+def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_builds: dict[str, Any]) -> None:
     assert cutoff_builds["incremental"] == {"t_wait": "breached", "t_busy": "met"}
+
+
+# --- the data tests of an incremental build read the rows it recomputed ------------------------
+# After the incremental build above, int_affected__tickets holds t_busy only (its new event e4);
+# t_wait's rows were not recomputed. Each case duplicates one row of stg_helpdesk__ticket_events
+# in a copy of that warehouse and runs the model's data tests, as the build runs them (`dbt build
+# --resource-type test`) and stand-alone (`dbt test`).
+UNIQUE_EVENT_ID = "unique_stg_helpdesk__ticket_events_event_id"
+DUPLICATE_EVENT = "insert into staging.stg_helpdesk__ticket_events select * replace ({ticket} as ticket_id) from staging.stg_helpdesk__ticket_events where event_id = '{event}'"
+
+
+def _tested(warehouse: Path, work: Path, command: tuple[str, ...], statement: str) -> str:
+    work.mkdir()
+    copy = work / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute(statement)
+    finally:
+        con.close()
+    dbt(*command, "--select", "stg_helpdesk__ticket_events", warehouse=copy, work=work)
+    return dbt_test_results(work / "target" / "run_results.json")[UNIQUE_EVENT_ID][0]
+
+
+@pytest.fixture(scope="module")
+def scoped_test_results(cutoff_builds: dict[str, dict], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    warehouse = cutoff_builds["warehouse"]
+    work = tmp_path_factory.mktemp("scoped-tests")
+    in_build = ("build", "--resource-type", "test")
+    cases = {
+        # a recomputed ticket's event twice
+        "recomputed": (in_build, DUPLICATE_EVENT.format(ticket="ticket_id", event="e2")),
+        # t_wait's event once more under t_busy: the duplicate pairs a recomputed row with an old one
+        "recomputed_and_old": (in_build, DUPLICATE_EVENT.format(ticket="'t_busy'", event="e1")),
+        # an old ticket's event twice: not the build's business, but `dbt test` reads every row
+        "old_in_build": (in_build, DUPLICATE_EVENT.format(ticket="ticket_id", event="e1")),
+        "old_in_dbt_test": (("test",), DUPLICATE_EVENT.format(ticket="ticket_id", event="e1")),
+    }
+    return {name: _tested(warehouse, work / name, command, sql) for name, (command, sql) in cases.items()}
+
+
+def test_a_duplicate_among_the_recomputed_rows_fails_the_build(scoped_test_results: dict[str, str]) -> None:
+    assert scoped_test_results["recomputed"] == "fail"
+
+
+def test_a_recomputed_row_duplicating_an_old_one_fails_the_build(scoped_test_results: dict[str, str]) -> None:
+    assert scoped_test_results["recomputed_and_old"] == "fail"
+
+
+def test_the_build_does_not_rescan_rows_it_did_not_recompute(scoped_test_results: dict[str, str]) -> None:
+    assert scoped_test_results["old_in_build"] == "pass"
+
+
+def test_dbt_test_on_its_own_reads_every_row(scoped_test_results: dict[str, str]) -> None:
+    assert scoped_test_results["old_in_dbt_test"] == "fail"

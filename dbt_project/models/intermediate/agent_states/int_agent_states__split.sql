@@ -16,7 +16,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where (agent_id, started_at) in (select agent_id, started_at from {{ ref('int_affected__agent_state_intervals') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__agent_state_intervals', 'key': ['agent_id', 'started_at']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__agent_state_intervals') }}

@@ -15,7 +15,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where session_id in (select session_id from {{ ref('int_affected__web_sessions') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__web_sessions', 'key': ['session_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__web_sessions') }}

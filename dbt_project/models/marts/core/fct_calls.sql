@@ -6,7 +6,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where call_id in (select call_id from {{ ref('int_affected__calls') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__calls', 'key': ['call_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__calls') }}

@@ -6,7 +6,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where order_id in (select order_id from {{ ref('int_affected__orders') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__orders', 'key': ['order_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__orders') }}

@@ -5,7 +5,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where activity_id in (select activity_id from {{ ref('int_affected__customer_activities') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__customer_activities', 'key': ['activity_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__customer_activities') }}

@@ -7,7 +7,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where customer_id in (select customer_id from {{ ref('int_affected__customers') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__customers', 'key': ['customer_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__customers') }}

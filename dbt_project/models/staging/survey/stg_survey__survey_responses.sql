@@ -9,7 +9,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where response_id in (select response_id from {{ ref('int_affected__survey_responses') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__survey_responses', 'key': ['response_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__survey_responses') }}

@@ -8,7 +8,8 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where event_id in (select event_id from {{ ref('int_affected__web_events') }}){% endif %}",
+        meta={'affected_by': {'model': 'int_affected__web_events', 'key': ['event_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
     )
 }}
 -- depends_on: {{ ref('int_affected__web_events') }}

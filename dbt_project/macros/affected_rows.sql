@@ -1,0 +1,89 @@
+{#-
+    An incremental model declares once, in its config, which of its rows a build recomputes:
+
+        meta={'affected_by': {'model': 'int_affected__tickets', 'key': ['ticket_id']}}
+
+    = the rows whose key is in that int_affected__ model. From that one declaration come
+    - its pre-hook, delete_affected_rows(): delete those rows before the model appends them again;
+    - the scope of its data tests in an incremental `dbt build` (get_where_subquery below): a
+      row-level test checks only those rows, a unique test only the values those rows hold. Every
+      other row is unchanged since the build that tested it. A full refresh, and `dbt test` on its
+      own, test every row.
+    DECISIONS.md "Incremental builds" says why and which tests keep the whole table.
+-#}
+
+{% macro affected_rows_predicate(node) -%}
+    {#- "(key, ...) in (select key, ... from <the affected model>)" for a node declaring
+        meta.affected_by, none otherwise. The affected model is looked up in the graph, not
+        ref()'d: a test does not depend on it (its model does, and is built after it). -#}
+    {%- set affected_by = node.config.meta.get('affected_by') -%}
+    {%- if not affected_by -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set affected_nodes = graph.nodes.values()
+        | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', affected_by.model)
+        | list -%}
+    {%- if affected_nodes | length != 1 -%}
+        {%- do exceptions.raise_compiler_error(
+            node.name ~ ": meta.affected_by names model '" ~ affected_by.model ~ "', which does not exist"
+        ) -%}
+    {%- endif -%}
+    {%- set affected = affected_nodes[0] -%}
+    {%- set affected_relation = api.Relation.create(
+        database=affected.database, schema=affected.schema, identifier=affected.alias
+    ) -%}
+    {%- set key = affected_by.key | join(', ') -%}
+    {%- do return('(' ~ key ~ ') in (select ' ~ key ~ ' from ' ~ affected_relation ~ ')') -%}
+{%- endmacro %}
+
+
+{% macro delete_affected_rows() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ affected_rows_predicate(model) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro tested_rows_scope(relation) -%}
+    {#- The rows a data test of an incremental model needs to see in an incremental `dbt build`,
+        as a predicate on the tested relation; none = all rows. A full refresh and a stand-alone
+        `dbt test` see all rows. relationships tests keep the whole table: a parent row can
+        disappear under a child row that was not recomputed. -#}
+    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- if model.resource_type != 'test' or not model.test_metadata -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set tested = graph.nodes.get(model.attached_node) -%}
+    {%- if not tested or tested.config.materialized != 'incremental' -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set recomputed = affected_rows_predicate(tested) -%}
+    {%- if not recomputed -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set test_name = model.test_metadata.name -%}
+    {%- if test_name in ['not_null', 'not_null_columns', 'accepted_values'] -%}
+        {#- a verdict on each row alone: the recomputed rows are the only ones that changed -#}
+        {%- do return(recomputed) -%}
+    {%- elif test_name == 'unique' -%}
+        {#- every row sharing a value with a recomputed row: a duplicate involving one is found -#}
+        {%- set column = model.test_metadata.kwargs.column_name -%}
+        {%- do return(
+            '(' ~ column ~ ') in (select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ recomputed ~ ')'
+        ) -%}
+    {%- endif -%}
+    {%- do return(none) -%}
+{%- endmacro %}
+
+
+{% macro get_where_subquery(relation) -%}
+    {#- dbt's own (the test's `where` config), and the incremental scope of tested_rows_scope. -#}
+    {%- set predicates = [config.get('where'), tested_rows_scope(relation)] | reject('none') | reject('equalto', '') | list -%}
+    {%- if predicates -%}
+        {%- do return('(select * from ' ~ relation ~ ' where (' ~ predicates | join(') and (') ~ ')) dbt_subquery') -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
