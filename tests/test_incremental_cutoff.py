@@ -17,8 +17,8 @@ since_batch_id = 0 (everything new), the second incremental from batch 1.
 from __future__ import annotations
 
 import shutil
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -95,7 +95,10 @@ def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_bui
 # in a copy of that warehouse and runs the model's data tests, as the build runs them (`dbt build
 # --resource-type test`) and stand-alone (`dbt test`).
 UNIQUE_EVENT_ID = "unique_stg_helpdesk__ticket_events_event_id"
-DUPLICATE_EVENT = "insert into staging.stg_helpdesk__ticket_events select * replace ({ticket} as ticket_id) from staging.stg_helpdesk__ticket_events where event_id = '{event}'"
+DUPLICATE_EVENT = (
+    "insert into staging.stg_helpdesk__ticket_events select * replace ({ticket} as ticket_id)"
+    " from staging.stg_helpdesk__ticket_events where event_id = '{event}'"
+)
 
 
 def _tested(warehouse: Path, work: Path, command: tuple[str, ...], statement: str) -> str:
