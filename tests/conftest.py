@@ -218,11 +218,9 @@ def dbt_test_results(run_results: Path) -> dict[str, tuple[str, int]]:
     }
 
 
-def tampered_dbt_test(
-    warehouse: Path, work: Path, statements: Iterable[str], select: str
-) -> dict[str, tuple[str, int]]:
-    """Copy ``warehouse`` into ``work``, change it with ``statements``, run ``dbt test --select
-    select`` ONCE on the copy (it must fail) and return its tests' results."""
+def tampered_copy(warehouse: Path, work: Path, statements: Iterable[str]) -> Path:
+    """``warehouse`` copied into ``work`` (created if missing) and changed with ``statements``."""
+    work.mkdir(parents=True, exist_ok=True)
     copy = work / "warehouse.duckdb"
     shutil.copyfile(warehouse, copy)
     con = duckdb.connect(str(copy))
@@ -231,6 +229,22 @@ def tampered_dbt_test(
             con.execute(statement)
     finally:
         con.close()
+    return copy
+
+
+def dbt_tests_of(copy: Path, work: Path, *command: str) -> dict[str, tuple[str, int]]:
+    """Run ``dbt <command>`` on ``copy`` (target under ``work``) and return its tests' results."""
+    done = dbt(*command, warehouse=copy, work=work)
+    assert (work / "target" / "run_results.json").exists(), done.stdout[-4000:]
+    return dbt_test_results(work / "target" / "run_results.json")
+
+
+def tampered_dbt_test(
+    warehouse: Path, work: Path, statements: Iterable[str], select: str
+) -> dict[str, tuple[str, int]]:
+    """Copy ``warehouse`` into ``work``, change it with ``statements``, run ``dbt test --select
+    select`` ONCE on the copy (it must fail) and return its tests' results."""
+    copy = tampered_copy(warehouse, work, statements)
     done = dbt("test", "--select", select, warehouse=copy, work=work)
     assert done.returncode != 0, done.stdout[-4000:]
     return dbt_test_results(work / "target" / "run_results.json")

@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import dbt, dbt_test_results
+from tests.conftest import dbt, dbt_tests_of, tampered_copy
 
 TICKET = (
     "insert into raw_helpdesk.tickets (ticket_id, created_at, updated_at, channel, priority, status,"
@@ -91,57 +91,49 @@ def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_bui
 
 # --- the data tests of an incremental build read the rows it recomputed ------------------------
 # After the incremental build above, int_affected__tickets holds t_busy only (its new event e4);
-# t_wait's rows were not recomputed. Each case duplicates one row of stg_helpdesk__ticket_events
-# in a copy of that warehouse and runs the model's data tests, as the build runs them (`dbt build
-# --resource-type test`) and stand-alone (`dbt test`).
+# t_wait's rows were not recomputed. Two tampered copies of that warehouse; the unique test of
+# stg_helpdesk__ticket_events.event_id is run as the build runs it (`dbt build --resource-type
+# test`) and stand-alone (`dbt test`). Its failures = the number of duplicated event_ids it saw.
 UNIQUE_EVENT_ID = "unique_stg_helpdesk__ticket_events_event_id"
 DUPLICATE_EVENT = (
     "insert into staging.stg_helpdesk__ticket_events select * replace ({ticket} as ticket_id)"
     " from staging.stg_helpdesk__ticket_events where event_id = '{event}'"
 )
-
-
-def _tested(warehouse: Path, work: Path, command: tuple[str, ...], statement: str) -> str:
-    work.mkdir()
-    copy = work / "warehouse.duckdb"
-    shutil.copyfile(warehouse, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        con.execute(statement)
-    finally:
-        con.close()
-    dbt(*command, "--select", "stg_helpdesk__ticket_events", warehouse=copy, work=work)
-    return dbt_test_results(work / "target" / "run_results.json")[UNIQUE_EVENT_ID][0]
+SELECT_EVENTS = ("--select", "stg_helpdesk__ticket_events")
+IN_BUILD = ("build", "--resource-type", "test", *SELECT_EVENTS)
 
 
 @pytest.fixture(scope="module")
-def scoped_test_results(cutoff_builds: dict[str, dict], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    warehouse = cutoff_builds["warehouse"]
+def scoped_test_results(cutoff_builds: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
     work = tmp_path_factory.mktemp("scoped-tests")
-    in_build = ("build", "--resource-type", "test")
-    cases = {
-        # a recomputed ticket's event twice
-        "recomputed": (in_build, DUPLICATE_EVENT.format(ticket="ticket_id", event="e2")),
-        # t_wait's event once more under t_busy: the duplicate pairs a recomputed row with an old one
-        "recomputed_and_old": (in_build, DUPLICATE_EVENT.format(ticket="'t_busy'", event="e1")),
-        # an old ticket's event twice: not the build's business, but `dbt test` reads every row
-        "old_in_build": (in_build, DUPLICATE_EVENT.format(ticket="ticket_id", event="e1")),
-        "old_in_dbt_test": (("test",), DUPLICATE_EVENT.format(ticket="ticket_id", event="e1")),
+    # e2 (recomputed t_busy) twice, and e1 (old t_wait) twice
+    twice = tampered_copy(
+        cutoff_builds["warehouse"],
+        work / "twice",
+        [DUPLICATE_EVENT.format(ticket="ticket_id", event=event) for event in ("e2", "e1")],
+    )
+    # t_wait's e1 once more under t_busy: a recomputed row duplicating an old one
+    paired = tampered_copy(
+        cutoff_builds["warehouse"],
+        work / "paired",
+        [DUPLICATE_EVENT.format(ticket="'t_busy'", event="e1")],
+    )
+    return {
+        "twice_in_build": dbt_tests_of(twice, work / "twice", *IN_BUILD)[UNIQUE_EVENT_ID],
+        "twice_in_dbt_test": dbt_tests_of(twice, work / "twice", "test", *SELECT_EVENTS)[UNIQUE_EVENT_ID],
+        "paired_in_build": dbt_tests_of(paired, work / "paired", *IN_BUILD)[UNIQUE_EVENT_ID],
     }
-    return {name: _tested(warehouse, work / name, command, sql) for name, (command, sql) in cases.items()}
 
 
-def test_a_duplicate_among_the_recomputed_rows_fails_the_build(scoped_test_results: dict[str, str]) -> None:
-    assert scoped_test_results["recomputed"] == "fail"
+def test_the_build_finds_the_recomputed_duplicate_and_does_not_rescan_old_rows(
+    scoped_test_results: dict[str, tuple],
+) -> None:
+    assert scoped_test_results["twice_in_build"] == ("fail", 1)
 
 
-def test_a_recomputed_row_duplicating_an_old_one_fails_the_build(scoped_test_results: dict[str, str]) -> None:
-    assert scoped_test_results["recomputed_and_old"] == "fail"
+def test_a_recomputed_row_duplicating_an_old_one_fails_the_build(scoped_test_results: dict[str, tuple]) -> None:
+    assert scoped_test_results["paired_in_build"] == ("fail", 1)
 
 
-def test_the_build_does_not_rescan_rows_it_did_not_recompute(scoped_test_results: dict[str, str]) -> None:
-    assert scoped_test_results["old_in_build"] == "pass"
-
-
-def test_dbt_test_on_its_own_reads_every_row(scoped_test_results: dict[str, str]) -> None:
-    assert scoped_test_results["old_in_dbt_test"] == "fail"
+def test_dbt_test_on_its_own_reads_every_row(scoped_test_results: dict[str, tuple]) -> None:
+    assert scoped_test_results["twice_in_dbt_test"] == ("fail", 2)
