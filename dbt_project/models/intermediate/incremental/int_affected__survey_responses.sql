@@ -1,7 +1,8 @@
 -- The survey responses an incremental build recomputes: stg_survey__survey_responses and
 -- int_survey_responses__scored delete these responses' rows and compute them again. A response's
 -- row there depends only on its own raw rows and vars, so no widening is needed
--- (fct_survey_responses stays a table: it reads the customer's current segment). With
+-- (fct_survey_responses, which also reads the customer's segment, widens it in
+-- int_affected__survey_response_facts). With
 -- since_batch_id = 0 in raw_meta.build_plan every response is affected (a full recompute).
 with
 

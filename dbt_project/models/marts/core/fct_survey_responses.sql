@@ -2,6 +2,17 @@
 -- mapped (score_normalized 0-1, csat positive, nps category, ces on 1-7; rules in
 -- int_survey_responses__scored). segment = the customer's current segment (dim_customers).
 -- Months are in the reporting time zone. No comment text: has_comment only.
+-- Incremental: key = response_id; the responses of int_affected__survey_response_facts (changed
+-- responses and the responses of changed customers) lose their rows and are joined again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__survey_response_facts', 'key': ['response_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__survey_response_facts') }}
 with
 
 responses as (
@@ -31,6 +42,11 @@ responses as (
         comment_replied_at,
         is_comment_replied
     from {{ ref('int_survey_responses__scored') }}
+    {% if is_incremental() -%}
+        where response_id in (
+            select affected.response_id from {{ ref('int_affected__survey_response_facts') }} as affected
+        )
+    {%- endif %}
 
 ),
 
