@@ -4,6 +4,17 @@
 -- counting tickets and inbound calls only (kpis.md); contact_volume counts every type. A bot
 -- conversation handed off to a ticket is two contacts (the conversation and the ticket), as
 -- kpis.md sums them.
+-- Incremental: key = (contact_type, contact_id); the contacts of int_affected__contacts (the
+-- tickets, calls and bot conversations recomputed upstream) lose their rows and are appended again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__contacts', 'key': ['contact_type', 'contact_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__contacts') }}
 with
 
 tickets as (
@@ -14,6 +25,12 @@ tickets as (
         created_at,
         created_month
     from {{ ref('fct_tickets') }}
+    {% if is_incremental() -%}
+        where ticket_id in (
+            select affected.contact_id from {{ ref('int_affected__contacts') }} as affected
+            where affected.contact_type = 'ticket'
+        )
+    {%- endif %}
 
 ),
 
@@ -25,7 +42,14 @@ calls as (
         arrived_at,
         arrived_month
     from {{ ref('fct_calls') }}
-    where is_inbound
+    where
+        is_inbound
+        {% if is_incremental() -%}
+            and call_id in (
+                select affected.contact_id from {{ ref('int_affected__contacts') }} as affected
+                where affected.contact_type = 'inbound_call'
+            )
+        {%- endif %}
 
 ),
 
@@ -36,6 +60,12 @@ bot_conversations as (
         customer_id,
         started_at
     from {{ ref('stg_web__bot_conversations') }}
+    {% if is_incremental() -%}
+        where conversation_id in (
+            select affected.contact_id from {{ ref('int_affected__contacts') }} as affected
+            where affected.contact_type = 'bot_conversation'
+        )
+    {%- endif %}
 
 ),
 

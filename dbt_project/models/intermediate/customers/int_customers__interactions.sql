@@ -2,6 +2,17 @@
 -- interactions_per_customer: tickets (created_at), inbound calls (arrived_at) and bot
 -- conversations (started_at) from int_contacts__unioned, crm customer activities (occurred_at)
 -- and web sessions with a customer_id (month of the session's first event, as fct_web_sessions).
+-- Incremental: key = (interaction_type, interaction_id); the interactions of
+-- int_affected__interactions lose their rows and are appended again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__interactions', 'key': ['interaction_type', 'interaction_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__interactions') }}
 with
 
 contacts as (
@@ -12,7 +23,16 @@ contacts as (
         customer_id,
         contact_month
     from {{ ref('int_contacts__unioned') }}
-    where customer_id is not null
+    where
+        customer_id is not null
+        {% if is_incremental() -%}
+            and (contact_type, contact_id) in (
+                select
+                    affected.interaction_type,
+                    affected.interaction_id
+                from {{ ref('int_affected__interactions') }} as affected
+            )
+        {%- endif %}
 
 ),
 
@@ -23,7 +43,14 @@ web_sessions as (
         customer_id,
         session_month
     from {{ ref('int_web_sessions__sessionised') }}
-    where customer_id is not null
+    where
+        customer_id is not null
+        {% if is_incremental() -%}
+            and session_id in (
+                select affected.interaction_id from {{ ref('int_affected__interactions') }} as affected
+                where affected.interaction_type = 'web_session'
+            )
+        {%- endif %}
 
 ),
 
@@ -34,7 +61,14 @@ activities as (
         customer_id,
         occurred_at
     from {{ ref('stg_crm__customer_activities') }}
-    where customer_id is not null
+    where
+        customer_id is not null
+        {% if is_incremental() -%}
+            and activity_id in (
+                select affected.interaction_id from {{ ref('int_affected__interactions') }} as affected
+                where affected.interaction_type = 'customer_activity'
+            )
+        {%- endif %}
 
 ),
 
