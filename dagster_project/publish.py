@@ -18,12 +18,23 @@ runs under the warehouse lock, so no other publish can be writing one at that mo
 After a successful publish the mart an older version left in the same folder (``mart.duckdb``,
 recognised by its ``mart._publication`` table, and its stray temporary files) is removed: it
 would never be updated again, and a reader still pointed at it would silently see old numbers.
+
+After an incremental dbt build the temporary file starts as a copy of the published mart instead
+of an empty file, and only what the build changed is written into it: each incremental mart table
+(dbt ``meta.affected_by``: the same declaration its pre-hook deletes by) loses the rows of its
+affected keys and gets the warehouse's rows of those keys; every other table is copied whole.
+Rows of other keys are the same in the warehouse and the published mart: they were only written by
+builds that published them. The result is the same mart as a whole copy (``support-kpi checksum``);
+``tests/test_incremental.py`` compares it with a full refresh after every arrival sequence.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +57,39 @@ class PublishResult:
     table_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     removed_legacy: tuple[Path, ...] = ()
+    # True when the file started as a copy of the published mart and took only the changed rows
+    changed_rows_only: bool = False
+
+
+@dataclass(frozen=True)
+class ChangedRows:
+    """The rows of an incremental mart table a dbt build recomputed: those whose ``key`` columns
+    are in the warehouse relation ``affected`` (the model's ``meta.affected_by``)."""
+
+    key: tuple[str, ...]
+    affected: str
+
+    def predicate(self) -> str:
+        columns = ", ".join(_quote(column) for column in self.key)
+        return f"({columns}) in (select {columns} from warehouse.{self.affected})"
+
+
+def changed_rows_of_mart(manifest_path: Path) -> dict[str, ChangedRows]:
+    """``{mart table: ChangedRows}`` for every incremental model of the mart schema, read from the
+    ``meta.affected_by`` declarations in dbt's manifest (dbt_project/macros/affected_rows.sql)."""
+    nodes = json.loads(manifest_path.read_text())["nodes"].values()
+    models = {node["name"]: node for node in nodes if node["resource_type"] == "model"}
+    changed: dict[str, ChangedRows] = {}
+    for node in models.values():
+        affected_by = node["config"].get("meta", {}).get("affected_by")
+        if node["schema"] != MART_SCHEMA or node["config"]["materialized"] != "incremental" or not affected_by:
+            continue
+        affected = models[affected_by["model"]]
+        changed[node["alias"]] = ChangedRows(
+            key=tuple(affected_by["key"]),
+            affected=f"{_quote(affected['schema'])}.{_quote(affected['alias'])}",
+        )
+    return changed
 
 
 def _quote(identifier: str) -> str:
@@ -80,9 +124,16 @@ def stale_temp_files(mart_path: Path) -> list[Path]:
     return sorted(mart_path.parent.glob(f".{mart_path.name}.*.tmp*"))
 
 
-def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> PublishResult:
+def publish_mart(
+    warehouse_path: Path,
+    mart_path: Path,
+    run_id: str = "",
+    changed_rows: Mapping[str, ChangedRows] | None = None,
+) -> PublishResult:
     """Copy every table of ``mart`` from the warehouse into a new file and switch it in.
 
+    With ``changed_rows`` (after an incremental build of the published mart's warehouse) the new
+    file starts as a copy of the published one and those tables take only their changed rows.
     Call it under the warehouse lock: it removes the temporary files of any earlier publish.
     """
     started = time.monotonic()
@@ -91,6 +142,9 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
         leftover.unlink(missing_ok=True)
 
     table_rows: dict[str, int] = {}
+    incremental = changed_rows is not None and mart_path.is_file()
+    if incremental:
+        shutil.copyfile(mart_path, tmp_path)
     # Work through aliases: the temporary file's own catalog name would be derived from its
     # (hidden, pid-stamped) file name.
     con = duckdb.connect()
@@ -109,13 +163,24 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
         ]
         if not tables:
             raise RuntimeError(f"{warehouse_path}: schema '{MART_SCHEMA}' has no tables to publish")
-        con.execute(f"create schema {_NEW}.{MART_SCHEMA}")
+        con.execute(f"create schema if not exists {_NEW}.{MART_SCHEMA}")
+        previous = _columns_by_table(con, _NEW) if incremental else {}
+        current = _columns_by_table(con, "warehouse")
+        for stale in sorted(set(previous) - set(tables)):
+            con.execute(f"drop table {_NEW}.{MART_SCHEMA}.{_quote(stale)}")
         for table in tables:
             target = f"{_NEW}.{MART_SCHEMA}.{_quote(table)}"
-            con.execute(f"create table {target} as select * from warehouse.{MART_SCHEMA}.{_quote(table)}")
+            source = f"warehouse.{MART_SCHEMA}.{_quote(table)}"
+            rows = (changed_rows or {}).get(table)
+            if rows is not None and previous.get(table) == current[table]:
+                con.execute(f"delete from {target} where {rows.predicate()}")
+                con.execute(f"insert into {target} select * from {source} where {rows.predicate()}")
+            else:
+                con.execute(f"drop table if exists {target}")
+                con.execute(f"create table {target} as select * from {source}")
             table_rows[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
         con.execute(
-            f"create table {_NEW}.{MART_SCHEMA}._publication as "
+            f"create or replace table {_NEW}.{MART_SCHEMA}._publication as "
             "select ?::varchar as run_id, ?::timestamp as published_at, ?::integer as table_count",
             [run_id, datetime.now(UTC).replace(tzinfo=None), len(tables)],
         )
@@ -139,7 +204,20 @@ def publish_mart(warehouse_path: Path, mart_path: Path, run_id: str = "") -> Pub
         table_rows=table_rows,
         seconds=time.monotonic() - started,
         removed_legacy=removed,
+        changed_rows_only=incremental,
     )
+
+
+def _columns_by_table(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
+    """``{table: [(column, type), ...]}`` of the mart schema of an attached catalog."""
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in con.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = ? order by table_name, column_index",
+        [catalog, MART_SCHEMA],
+    ).fetchall():
+        columns.setdefault(table, []).append((column, data_type))
+    return columns
 
 
 def _is_published_mart(path: Path) -> bool:

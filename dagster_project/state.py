@@ -30,7 +30,7 @@ from dagster_project.contract import ENTITIES
 from dagster_project.loading import ensure_raw_schema, pending_files
 from dagster_project.loading.schema import BUILD_PLAN_TABLE
 from dagster_project.manifest import project_fingerprint
-from dagster_project.publish import write_atomic
+from dagster_project.publish import PublishResult, changed_rows_of_mart, publish_mart, write_atomic
 from dagster_project.settings import Settings
 from dagster_project.warehouse import connect, warehouse_lock
 
@@ -126,6 +126,22 @@ def read_build_plan(settings: Settings) -> dict[str, Any] | None:
     return _read_json(settings.dbt_profiles_dir / BUILD_PLAN_FILE)
 
 
+def builds_on_published_mart(settings: Settings) -> bool:
+    """True when the last dbt build was incremental from the published mart's ledger generation,
+    under the published models: its mart differs from the published one only in the rows of the
+    keys it recomputed, so the publish may write just those into a copy (publish.py)."""
+    plan = read_build_plan(settings)
+    state = _read_json(settings.state_path)
+    return (
+        plan is not None
+        and state is not None
+        and plan.get("mode") == "incremental"
+        and plan.get("since_batch_id") == state.get("ledger_generation")
+        and state.get("project_fingerprint") == project_fingerprint()
+        and settings.mart_path.is_file()
+    )
+
+
 @dataclass(frozen=True)
 class Freshness:
     up_to_date: bool
@@ -134,6 +150,16 @@ class Freshness:
 
 def _ledger_generation(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("select coalesce(max(batch_id), 0) from raw_meta.loaded_files").fetchone()[0])
+
+
+def publish_build(settings: Settings, manifest_path: Path, run_id: str = "") -> PublishResult:
+    """Publish the mart of a successful dbt build and record the published state. Call it under
+    the warehouse lock. After an incremental build on the published mart only the recomputed rows
+    of the incremental mart tables are written (their ``meta.affected_by`` in ``manifest_path``)."""
+    changed_rows = changed_rows_of_mart(manifest_path) if builds_on_published_mart(settings) else None
+    result = publish_mart(settings.warehouse_path, settings.mart_path, run_id, changed_rows)
+    record_published_state(settings)
+    return result
 
 
 def record_published_state(settings: Settings) -> None:

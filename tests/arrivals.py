@@ -37,9 +37,8 @@ from dagster_project.contract import ENTITIES, Entity
 from dagster_project.dbt_profile import dbt_settings_args
 from dagster_project.loading.loader import load_entity
 from dagster_project.pseudonym import resolve_key
-from dagster_project.publish import publish_mart
 from dagster_project.settings import DBT_PROJECT_DIR, Settings
-from dagster_project.state import build_plan, check_freshness, record_build_plan, record_published_state
+from dagster_project.state import build_plan, check_freshness, publish_build, record_build_plan
 from dagster_project.warehouse import connect
 
 FIX_NAME = "fix.parquet"
@@ -191,6 +190,7 @@ def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:
     done = subprocess.run(args, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         raise AssertionError(f"dbt build failed ({plan.as_dict()}):\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}")
-    publish_mart(settings.warehouse_path, settings.mart_path)
-    record_published_state(settings)
+    # as the job's publish step: after an incremental build, only the changed rows
+    published = publish_build(settings, work / "target" / "manifest.json")
+    assert published.changed_rows_only == (not plan.full_refresh), (plan.as_dict(), published)
     return "full refresh" if plan.full_refresh else "incremental"

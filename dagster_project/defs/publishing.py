@@ -4,8 +4,7 @@ import dagster as dg
 
 from dagster_project.defs.dbt_models import mart_asset_keys
 from dagster_project.defs.resources import PipelineSettings
-from dagster_project.publish import publish_mart
-from dagster_project.state import record_published_state
+from dagster_project.state import publish_build
 from dagster_project.warehouse import warehouse_lock
 
 PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
@@ -18,16 +17,17 @@ PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
     kinds={"duckdb"},
     description=(
         "`<data-dir>/support_kpi.duckdb`: a copy of the warehouse's `mart` schema (catalog "
-        "`support_kpi`, schema `mart`), switched in atomically. "
+        "`support_kpi`, schema `mart`), switched in atomically (after an incremental build, a copy "
+        "of the published file with the recomputed rows written into it). "
         "Runs only when the dbt build (models and error-severity tests) succeeded."
     ),
 )
 def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> dg.MaterializeResult:
     settings = pipeline.settings()
     with warehouse_lock(settings.lock_path):
-        result = publish_mart(settings.warehouse_path, settings.mart_path, run_id=context.run_id)
-        record_published_state(settings)
-    context.log.info(f"published {len(result.table_rows)} tables to {result.mart_path}")
+        result = publish_build(settings, settings.dbt_target_path / "manifest.json", context.run_id)
+    how = "changed rows of a copy" if result.changed_rows_only else "whole tables"
+    context.log.info(f"published {len(result.table_rows)} tables to {result.mart_path} ({how})")
     for path in result.removed_legacy:
         context.log.info(f"removed {path}, left by an older version (the mart is now {result.mart_path.name})")
     return dg.MaterializeResult(
