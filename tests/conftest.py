@@ -232,6 +232,38 @@ def tampered_copy(warehouse: Path, work: Path, statements: Iterable[str]) -> Pat
     return copy
 
 
+Rows = list[tuple[str, list[Any]]]  # (insert statement, parameters) of one batch
+
+
+def build_batches(
+    empty_warehouse: Path, work: Path, batches: list[Rows], select: tuple[str, ...], query: str
+) -> tuple[Path, list[list[tuple]]]:
+    """A small incremental scenario on a copy of the empty warehouse: for each batch, insert its
+    rows, write the build plan (since_batch_id 0 for the first batch, then the batch before it:
+    the batches are numbered 1, 2, ... in their rows), ``dbt build`` of ``select`` and their
+    parents without unit tests, and run ``query`` on the result. Returns the warehouse and each build's rows."""
+    warehouse = tampered_copy(empty_warehouse, work, [])
+    results: list[list[tuple]] = []
+    for number, rows in enumerate(batches):
+        con = duckdb.connect(str(warehouse))
+        try:
+            for statement, parameters in rows:
+                con.execute(statement, parameters)
+            con.execute("delete from raw_meta.build_plan")
+            con.execute("insert into raw_meta.build_plan values (?, [], '2026-03-02 13:00:00')", [number])
+        finally:
+            con.close()
+        selected = ("--select", *(f"+{model}" for model in select), "--exclude-resource-type", "unit_test")
+        done = dbt("build", *selected, warehouse=warehouse, work=work)
+        assert done.returncode == 0, done.stdout[-4000:]
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            results.append(con.execute(query).fetchall())
+        finally:
+            con.close()
+    return warehouse, results
+
+
 def dbt_tests_of(copy: Path, work: Path, *command: str) -> dict[str, tuple[str, int]]:
     """Run ``dbt <command>`` on ``copy`` (target under ``work``) and return its tests' results."""
     done = dbt(*command, warehouse=copy, work=work)

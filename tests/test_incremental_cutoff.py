@@ -16,14 +16,12 @@ since_batch_id = 0 (everything new), the second incremental from batch 1.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-from tests.conftest import dbt, dbt_tests_of, tampered_copy
+from tests.conftest import build_batches, dbt_tests_of, tampered_copy
 
 TICKET = (
     "insert into raw_helpdesk.tickets (ticket_id, created_at, updated_at, channel, priority, status,"
@@ -37,48 +35,25 @@ EVENT = (
 )
 
 
-def _plan(con: duckdb.DuckDBPyConnection, since_batch_id: int) -> None:
-    con.execute("delete from raw_meta.build_plan")
-    con.execute("insert into raw_meta.build_plan values (?, [], '2026-03-02 13:00:00')", [since_batch_id])
-
-
-def _build(warehouse: Path, work: Path) -> dict[str, str | None]:
-    # dim_date too: fct_tickets' dates are tested against it
-    selected = ("--select", "+fct_tickets", "+dim_date", "--exclude-resource-type", "unit_test")
-    done = dbt("build", *selected, warehouse=warehouse, work=work)
-    assert done.returncode == 0, done.stdout[-4000:]
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return dict(con.execute("select ticket_id, first_response_sla_status from mart.fct_tickets").fetchall())
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def cutoff_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    work = tmp_path_factory.mktemp("incremental-cutoff")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copyfile(empty_warehouse, warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(TICKET, ["t_wait", "2026-03-02 09:00:00", "2026-03-02 09:00:00", "urgent", 1, 2])
-        con.execute(TICKET, ["t_busy", "2026-03-02 09:00:00", "2026-03-02 09:30:00", "normal", 1, 3])
-        con.execute(EVENT, ["e1", "t_wait", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 2])
-        con.execute(EVENT, ["e2", "t_busy", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 3])
-        con.execute(EVENT, ["e3", "t_busy", "2026-03-02 09:30:00", "agent_reply", "agent", "a1", 1, 4])
-        _plan(con, 0)
-    finally:
-        con.close()
-    builds = {"first": _build(warehouse, work)}
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(EVENT, ["e4", "t_busy", "2026-03-02 12:00:00", "customer_reply", "customer", "c1", 2, 2])
-        _plan(con, 1)
-    finally:
-        con.close()
-    builds["incremental"] = _build(warehouse, work)
-    builds["warehouse"] = warehouse
-    return builds
+    batch_1 = [
+        (TICKET, ["t_wait", "2026-03-02 09:00:00", "2026-03-02 09:00:00", "urgent", 1, 2]),
+        (TICKET, ["t_busy", "2026-03-02 09:00:00", "2026-03-02 09:30:00", "normal", 1, 3]),
+        (EVENT, ["e1", "t_wait", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 2]),
+        (EVENT, ["e2", "t_busy", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 3]),
+        (EVENT, ["e3", "t_busy", "2026-03-02 09:30:00", "agent_reply", "agent", "a1", 1, 4]),
+    ]
+    batch_2 = [(EVENT, ["e4", "t_busy", "2026-03-02 12:00:00", "customer_reply", "customer", "c1", 2, 2])]
+    # dim_date too: fct_tickets' dates are tested against it
+    warehouse, (first, incremental) = build_batches(
+        empty_warehouse,
+        tmp_path_factory.mktemp("incremental-cutoff"),
+        [batch_1, batch_2],
+        ("fct_tickets", "dim_date"),
+        "select ticket_id, first_response_sla_status from mart.fct_tickets",
+    )
+    return {"first": dict(first), "incremental": dict(incremental), "warehouse": warehouse}
 
 
 def test_an_unreplied_ticket_is_pending_before_the_cutoff_passes_its_target(cutoff_builds: dict[str, Any]) -> None:

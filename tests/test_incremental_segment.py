@@ -15,13 +15,11 @@ with since_batch_id = 0 (everything new), the second incremental from batch 1. r
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import dbt
+from tests.conftest import build_batches
 
 CUSTOMER = (
     "insert into raw_crm.customers (customer_id, created_at, segment, country_code, _batch_id,"
@@ -36,46 +34,24 @@ RESPONSE = (
 )
 
 
-def _plan(con: duckdb.DuckDBPyConnection, since_batch_id: int) -> None:
-    con.execute("delete from raw_meta.build_plan")
-    con.execute("insert into raw_meta.build_plan values (?, [], '2026-03-02 13:00:00')", [since_batch_id])
-
-
-def _build(warehouse: Path, work: Path) -> dict[str, tuple[str, str]]:
-    selected = ("--select", "+fct_survey_responses", "--exclude-resource-type", "unit_test")
-    done = dbt("build", *selected, warehouse=warehouse, work=work)
-    assert done.returncode == 0, done.stdout[-4000:]
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = con.execute("select response_id, segment, customer_id from mart.fct_survey_responses").fetchall()
-        return {response_id: (segment, customer_id) for response_id, segment, customer_id in rows}
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def segment_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    work = tmp_path_factory.mktemp("incremental-segment")
-    warehouse = work / "warehouse.duckdb"
-    shutil.copyfile(empty_warehouse, warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(CUSTOMER, ["c1", "smb", 1, "crm/customers/customers_1.csv"])
-        con.execute(CUSTOMER, ["c2", "smb", 1, "crm/customers/customers_1.csv"])
-        con.execute(RESPONSE, ["r1", "c1", 2])
-        con.execute(RESPONSE, ["r2", "c2", 3])
-        _plan(con, 0)
-    finally:
-        con.close()
-    builds = {"first": _build(warehouse, work)}
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(CUSTOMER, ["c1", "enterprise", 2, "crm/customers/customers_2.csv"])
-        _plan(con, 1)
-    finally:
-        con.close()
-    builds["incremental"] = _build(warehouse, work)
-    return builds
+    batch_1 = [
+        (CUSTOMER, ["c1", "smb", 1, "crm/customers/customers_1.csv"]),
+        (CUSTOMER, ["c2", "smb", 1, "crm/customers/customers_1.csv"]),
+        (RESPONSE, ["r1", "c1", 2]),
+        (RESPONSE, ["r2", "c2", 3]),
+    ]
+    batch_2 = [(CUSTOMER, ["c1", "enterprise", 2, "crm/customers/customers_2.csv"])]
+    _, builds = build_batches(
+        empty_warehouse,
+        tmp_path_factory.mktemp("incremental-segment"),
+        [batch_1, batch_2],
+        ("fct_survey_responses",),
+        "select response_id, segment, customer_id from mart.fct_survey_responses",
+    )
+    first, incremental = ({key: (segment, customer) for key, segment, customer in rows} for rows in builds)
+    return {"first": first, "incremental": incremental}
 
 
 def test_first_build_reads_the_first_segment(segment_builds: dict[str, dict]) -> None:
