@@ -12,7 +12,9 @@ and no landing file is new, changed or read under an older adapter mapping.
 generation of the last publish (raw rows with a higher ``_batch_id``, and rows such a batch
 retracted, are the new ones), or a full refresh when asked for, on the first build, or when the
 models, seeds, config or a mart-shaping setting differ from what the published mart and the last
-build started with.
+build started with, or when the warehouse is not the one the published mart came from (its
+``raw_meta.warehouse_identity`` differs: a deleted or replaced warehouse numbers its batches from 1
+again, so "after batch N" would miss rows).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import duckdb
 from dagster_project.config import changes, describe_changes, fingerprint_values
 from dagster_project.contract import ENTITIES
 from dagster_project.loading import ensure_raw_schema, pending_files
-from dagster_project.loading.schema import BUILD_PLAN_TABLE
+from dagster_project.loading.schema import BUILD_PLAN_TABLE, warehouse_id
 from dagster_project.manifest import project_fingerprint
 from dagster_project.publish import PublishResult, changed_rows_of_mart, publish_mart, write_atomic
 from dagster_project.settings import Settings
@@ -98,11 +100,23 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
         # A build after the last publish (it failed) started under other models or settings: the
         # incremental tables may hold rows of either.
         return BuildPlan(True, 0, "an unpublished build under other models or settings changed the warehouse", months)
+    if state.get("warehouse_id") is None or state.get("warehouse_id") != _warehouse_id(settings):
+        return BuildPlan(True, 0, "the warehouse is not the one the published mart was built from", months)
     generation = state.get("ledger_generation")
     if not isinstance(generation, int):
         return BuildPlan(True, 0, "ledger generation not recorded by the last publish", months)
     why = f"rows loaded after batch {generation}" + (f"; months refreshed: {', '.join(months)}" if months else "")
     return BuildPlan(False, generation, why, months)
+
+
+def _warehouse_id(settings: Settings) -> str | None:
+    if not settings.warehouse_path.exists():
+        return None
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        return warehouse_id(con)
+    finally:
+        con.close()
 
 
 def record_build_plan(settings: Settings, plan: BuildPlan) -> None:
@@ -167,6 +181,7 @@ def record_published_state(settings: Settings) -> None:
     con = connect(settings.warehouse_path, read_only=True)
     try:
         generation = _ledger_generation(con)
+        identity = warehouse_id(con)
     finally:
         con.close()
     # Atomic: a run killed while writing must not leave a truncated file behind.
@@ -177,6 +192,7 @@ def record_published_state(settings: Settings) -> None:
                 "project_fingerprint": project_fingerprint(),
                 "settings": fingerprint_values(settings),
                 "ledger_generation": generation,
+                "warehouse_id": identity,
                 "published_at": datetime.now(UTC).isoformat(),
             },
             indent=2,

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from dagster_project.config import fingerprint_values, load
+from dagster_project.loading import ensure_raw_schema
+from dagster_project.loading.schema import warehouse_id
 from dagster_project.manifest import project_fingerprint
 from dagster_project.settings import Settings
 from dagster_project.state import BuildPlan, build_plan, read_build_plan, record_build_plan
+from dagster_project.warehouse import connect
 
 
 def settings_in(root: Path, time_zone: str = "UTC") -> Settings:
@@ -22,13 +25,21 @@ def settings_in(root: Path, time_zone: str = "UTC") -> Settings:
 
 
 def publish(settings: Settings, generation: int = 7, **overrides: object) -> None:
-    """What a publish leaves: the mart file and published_state.json."""
+    """What a publish leaves: the mart file and published_state.json, beside the warehouse it was
+    built from."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.mart_path.write_bytes(b"mart")
+    con = connect(settings.warehouse_path)
+    try:
+        ensure_raw_schema(con)
+        identity = warehouse_id(con)
+    finally:
+        con.close()
     state = {
         "project_fingerprint": project_fingerprint(),
         "settings": fingerprint_values(settings),
         "ledger_generation": generation,
+        "warehouse_id": identity,
         **overrides,
     }
     settings.state_path.write_text(json.dumps(state))
@@ -132,3 +143,22 @@ def test_a_pseudonym_key_file_created_by_the_first_build_keeps_the_next_build_in
     publish(settings, generation=4)
     record_build_plan(settings, build_plan(settings))
     assert build_plan(settings) == BuildPlan(False, 4, "rows loaded after batch 4")
+
+
+def test_a_new_warehouse_beside_a_published_mart_is_a_full_refresh(settings: Settings) -> None:
+    """The warehouse was deleted (or replaced) after the publish: its batches start again at 1, so
+    "rows after batch 7" would miss rows; the build starts over."""
+    publish(settings, generation=7)
+    settings.warehouse_path.unlink()
+    con = connect(settings.warehouse_path)
+    try:
+        ensure_raw_schema(con)
+    finally:
+        con.close()
+    plan = build_plan(settings)
+    assert (plan.full_refresh, plan.reason) == (True, "the warehouse is not the one the published mart was built from")
+
+
+def test_a_state_from_before_warehouse_ids_is_a_full_refresh_once(settings: Settings) -> None:
+    publish(settings, generation=7, warehouse_id=None)
+    assert build_plan(settings).full_refresh

@@ -17,6 +17,7 @@ LEGACY_QUARANTINE_NAME = "quarantine"
 BATCH_SEQUENCE = f"{META_SCHEMA}.batch_id_seq"
 RETRACTED_TABLE = f"{META_SCHEMA}.retracted_rows"
 BUILD_PLAN_TABLE = f"{META_SCHEMA}.build_plan"
+WAREHOUSE_ID_TABLE = f"{META_SCHEMA}.warehouse_identity"
 
 LEDGER_DDL = f"""
 create table if not exists {LEDGER_TABLE} (
@@ -92,6 +93,29 @@ create table if not exists {BUILD_PLAN_TABLE} (
 """
 
 
+# Which warehouse this is: a random id made when the raw schema is first created. The published
+# state records it, so a build on a new or replaced warehouse is never taken as incremental from
+# a mart another warehouse published (its batch ids start again at 1).
+WAREHOUSE_ID_DDL = f"""
+create table if not exists {WAREHOUSE_ID_TABLE} (
+    warehouse_id varchar not null,
+    created_at timestamp not null
+)
+"""
+
+
+def warehouse_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id of the warehouse ``con`` is connected to; None before its raw schema exists."""
+    schema, table = WAREHOUSE_ID_TABLE.split(".")
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(f"select warehouse_id from {WAREHOUSE_ID_TABLE}").fetchone()
+    return row[0] if row else None
+
+
 def set_utc(con: duckdb.DuckDBPyConnection) -> None:
     """The warehouse works in UTC: naive timestamps are UTC."""
     con.execute("set TimeZone = 'UTC'")
@@ -120,6 +144,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(BUILD_PLAN_DDL)
     con.execute(
         f"insert into {BUILD_PLAN_TABLE} select 0, [], null where not exists (select 1 from {BUILD_PLAN_TABLE})"
+    )
+    con.execute(WAREHOUSE_ID_DDL)
+    con.execute(
+        f"insert into {WAREHOUSE_ID_TABLE} select cast(uuid() as varchar), current_timestamp "
+        f"where not exists (select 1 from {WAREHOUSE_ID_TABLE})"
     )
     ensure_gate_schema(con)
     for entity in ENTITIES:
