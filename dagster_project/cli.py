@@ -256,6 +256,39 @@ def ui(
     raise typer.Exit(subprocess.call(command, cwd=REPO_DIR))
 
 
+metrics_app = typer.Typer(
+    no_args_is_help=True,
+    help="The semantic layer (MetricFlow `mf`) over the published mart: KPIs by any dimension and grain.",
+)
+app.add_typer(metrics_app, name="metrics")
+PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+def _mf(data_dir: Path | None, args: list[str]) -> None:
+    from dagster_project.semantic_layer import SemanticLayerUnavailable, run_mf
+
+    try:
+        done = run_mf(Settings.from_env(data_dir=data_dir), args)
+    except SemanticLayerUnavailable as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    raise typer.Exit(done.returncode)
+
+
+@metrics_app.command("list", context_settings=PASS_THROUGH)
+def metrics_list(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
+    """`mf list metrics` (one per KPI, plus the simple metrics they are built from); extra arguments go
+    to `mf list`, e.g. `dimensions --metrics csat_pct` or `saved-queries`."""
+    _mf(data_dir, ["list", *(ctx.args or ["metrics"])])
+
+
+@metrics_app.command("query", context_settings=PASS_THROUGH)
+def metrics_query(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
+    """`mf query …` against the published mart, read-only: e.g. `--metrics csat_pct --group-by
+    metric_time__quarter,ticket__channel`, or `--saved-query monthly_helpdesk_speed`."""
+    _mf(data_dir, ["query", *ctx.args])
+
+
 @app.command("contract-docs")
 def contract_docs() -> None:
     """Regenerate docs/source_contract.md and the dbt sources YAML from the contract code."""

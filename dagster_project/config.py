@@ -479,6 +479,15 @@ def current_env() -> Mapping[str, str]:
 # --- what child processes need ----------------------------------------------------------------
 
 
+def child_env_without_dbt(**overrides: str) -> dict[str, str]:
+    """This process's environment without dbt's own variables (DBT_*, which would point a child
+    dbt or `mf` at another profile, target or project), plus ``overrides``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DBT_")}
+    env.update(overrides)
+    return env
+
+
+
 def export(settings: Settings) -> None:
     """Hand the effective paths and toml file to child processes (Dagster code servers, dbt's
     pseudonym plugin): they load the same settings."""

@@ -33,6 +33,7 @@ from dagster_project.loading import ensure_raw_schema, pending_files
 from dagster_project.loading.schema import BUILD_PLAN_TABLE, warehouse_id
 from dagster_project.manifest import project_fingerprint
 from dagster_project.publish import PublishResult, changed_rows_of_mart, publish_mart, write_atomic
+from dagster_project.semantic_layer import publish_semantic_manifest
 from dagster_project.settings import Settings
 from dagster_project.warehouse import connect, warehouse_lock
 
@@ -169,9 +170,11 @@ def _ledger_generation(con: duckdb.DuckDBPyConnection) -> int:
 def publish_build(settings: Settings, manifest_path: Path, run_id: str = "") -> PublishResult:
     """Publish the mart of a successful dbt build and record the published state. Call it under
     the warehouse lock. After an incremental build on the published mart only the recomputed rows
-    of the incremental mart tables are written (their ``meta.affected_by`` in ``manifest_path``)."""
+    of the incremental mart tables are written (their ``meta.affected_by`` in ``manifest_path``). The
+    build's semantic manifest (beside ``manifest_path``) is stored with the mart for `mf`."""
     changed_rows = changed_rows_of_mart(manifest_path) if builds_on_published_mart(settings) else None
     result = publish_mart(settings.warehouse_path, settings.mart_path, run_id, changed_rows)
+    publish_semantic_manifest(settings, manifest_path.parent)
     record_published_state(settings)
     return result
 

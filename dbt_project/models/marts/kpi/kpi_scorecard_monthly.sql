@@ -1,6 +1,7 @@
 -- The company-wide monthly scorecard: one row per (month, kpi_id), the stable interface for
--- dashboards. Each KPI family is a long-form int model (month, kpi_id, numerator, denominator,
--- value); later issues add theirs to the union. benchmark_status compares value with the
+-- dashboards. The KPIs of the registry (models/marts/kpi/registry/) come from
+-- int_scorecard__registry; the families not yet moved there are long-form int models (month,
+-- kpi_id, numerator, denominator, value) in the union. benchmark_status compares value with the
 -- thresholds of mart kpi_benchmarks (see its comparison column); null without value or benchmark.
 with
 
@@ -28,7 +29,7 @@ helpdesk_backlog as (
 
 ),
 
-helpdesk_speed as (
+registry as (
 
     select
         month,
@@ -36,19 +37,7 @@ helpdesk_speed as (
         numerator,
         denominator,
         value
-    from {{ ref('int_scorecard__helpdesk_speed') }}
-
-),
-
-helpdesk_quality as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__helpdesk_quality') }}
+    from {{ ref('int_scorecard__registry') }}
 
 ),
 
@@ -165,9 +154,7 @@ scorecard_rows as (
     union all
     select * from helpdesk_backlog
     union all
-    select * from helpdesk_speed
-    union all
-    select * from helpdesk_quality
+    select * from registry
     union all
     select * from telephony
     union all

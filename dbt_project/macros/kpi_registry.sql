@@ -1,0 +1,70 @@
+{#-
+  The KPI registry (DECISIONS.md "KPI registry"): every KPI is a MetricFlow metric in
+  models/marts/kpi/registry/_kpis__<family>.yml whose config.meta.kpi holds its catalogue entry.
+  These macros read that one declaration from dbt's graph at run time; the scorecard model
+  int_scorecard__registry turns it into rows and mart_kpi_definitions into the catalogue.
+-#}
+
+{#- Every KPI of the registry, sorted by kpi_id: the metric's graph node plus kpi_id. -#}
+{% macro registry_kpis() -%}
+    {%- set kpis = [] -%}
+    {%- for metric in graph.metrics.values() | sort(attribute='name') -%}
+        {%- if metric.config.meta.get('kpi') -%}
+            {%- do kpis.append(metric) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(kpis) -}}
+{%- endmacro %}
+
+{#-
+  Where an input metric of a KPI comes from: its measure, the semantic model holding it (model
+  name, months model, time column) and the aggregate that computes it. Only simple metrics
+  (create_metric: true on the measure) without a filter: a measure carries its filter in its
+  expr, so a reader finds all of it in one place.
+-#}
+{% macro registry_input(metric_name) -%}
+    {%- set metric = graph.metrics.get('metric.' ~ project_name ~ '.' ~ metric_name) -%}
+    {%- if metric is none or metric.type != 'simple' or metric.filter or metric.type_params.measure.filter -%}
+        {{- exceptions.raise_compiler_error(
+            'KPI registry: input metric ' ~ metric_name ~ ' must be a simple metric without a filter '
+            ~ '(declare the measure with create_metric: true and put the filter in its expr)'
+        ) -}}
+    {%- endif -%}
+    {%- set measure_name = metric.type_params.measure.name -%}
+    {%- for semantic_model in graph.semantic_models.values() -%}
+        {%- for measure in semantic_model.measures if measure.name == measure_name -%}
+            {%- set time_dimension = measure.agg_time_dimension or semantic_model.defaults.agg_time_dimension -%}
+            {%- set dimension = semantic_model.dimensions | selectattr('name', 'equalto', time_dimension) | first -%}
+            {%- set expr = measure.expr or measure.name -%}
+            {%- set aggregates = {
+                'sum': 'sum(' ~ expr ~ ')',
+                'count': 'count(' ~ expr ~ ')',
+                'count_distinct': 'count(distinct ' ~ expr ~ ')',
+                'sum_boolean': 'sum(cast(' ~ expr ~ ' as integer))',
+                'min': 'min(' ~ expr ~ ')',
+                'max': 'max(' ~ expr ~ ')',
+            } -%}
+            {%- if measure.agg not in aggregates -%}
+                {{- exceptions.raise_compiler_error(
+                    'KPI registry: measure ' ~ measure.name ~ ' uses agg ' ~ measure.agg
+                    ~ '; a scorecard input must be additive or min/max (an average is a sum over a count)'
+                ) -}}
+            {%- endif -%}
+            {{- return({
+                'metric': metric_name,
+                'aggregate': aggregates[measure.agg],
+                'model': semantic_model.depends_on.nodes[0].split('.')[-1],
+                'semantic_model': semantic_model.name,
+                'months_model': semantic_model.config.meta.scorecard_months,
+                'time_column': dimension.expr or dimension.name,
+                'group': semantic_model.name ~ '__' ~ time_dimension,
+            }) -}}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{- exceptions.raise_compiler_error('KPI registry: no semantic model has the measure ' ~ measure_name) -}}
+{%- endmacro %}
+
+{#- A text of the registry as a SQL string literal (quotes doubled). -#}
+{% macro registry_text(value) -%}
+    '{{ value | replace("'", "''") }}'
+{%- endmacro %}

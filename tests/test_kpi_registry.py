@@ -1,0 +1,147 @@
+"""The KPI registry (issue 15): each KPI declared once, as a MetricFlow metric with its catalogue
+entry in ``config.meta.kpi`` (models/marts/kpi/registry/_kpis__<family>.yml), and the scorecard rows
+generated from that declaration (int_scorecard__registry, macros/kpi_registry.sql).
+
+Fast tier: the declarations read from the empty warehouse's manifest, and the generated scorecard
+model run once on hand-made fact rows in a copy of the empty warehouse.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO, dbt, tampered_copy
+
+LANGUAGES = ("sv", "fi", "da", "ru")
+UNITS = {"count", "percent", "minutes", "business_minutes", "hours", "seconds", "score", "ratio", "currency"}
+
+
+def registry_kpis(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every KPI of the registry by kpi_id: the metrics whose config.meta has a ``kpi`` entry."""
+    return {m["name"]: m for m in manifest["metrics"].values() if m["config"]["meta"].get("kpi")}
+
+
+def seeded_kpi_ids() -> set[str]:
+    """The KPIs of families not yet moved into the registry (seeds/kpi_definitions.csv)."""
+    with (REPO / "seeds" / "kpi_definitions.csv").open(encoding="utf-8") as handle:
+        return {row["kpi_id"] for row in csv.DictReader(handle)}
+
+
+@pytest.fixture(scope="module")
+def manifest(empty_warehouse: Path) -> dict[str, Any]:
+    return json.loads((empty_warehouse.parent / "target" / "manifest.json").read_text())
+
+
+def test_every_registry_entry_is_complete(manifest: dict[str, Any]) -> None:
+    kpis = registry_kpis(manifest)
+    assert len(kpis) >= 12
+    for kpi_id, metric in kpis.items():
+        entry = metric["config"]["meta"]["kpi"]
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", kpi_id), kpi_id
+        assert metric["label"] and metric["description"], kpi_id
+        assert entry["unit"] in UNITS, kpi_id
+        assert entry["higher_is_better"] in (True, False, None), kpi_id
+        assert all(entry["names"][language].strip() for language in LANGUAGES), kpi_id
+        assert entry["source_guides"] and all(g.endswith(".txt") for g in entry["source_guides"]), kpi_id
+        # One file per family, named after it.
+        assert Path(metric["original_file_path"]).name == f"_kpis__{entry['family']}.yml", kpi_id
+
+
+def test_value_is_numerator_over_denominator(manifest: dict[str, Any]) -> None:
+    """The metric's expr (what MetricFlow and the scorecard compute) is the declared numerator over
+    the declared denominator, x 100 for a percentage: the two can never drift apart."""
+    for kpi_id, metric in registry_kpis(manifest).items():
+        entry = metric["config"]["meta"]["kpi"]
+        assert metric["type"] == "derived", kpi_id
+        ratio = f"({entry['numerator']}) / nullif({entry['denominator']}, 0)"
+        expected = f"100.0 * {ratio}" if entry["unit"] == "percent" else ratio
+        assert metric["type_params"]["expr"] == expected, kpi_id
+        inputs = {m["name"] for m in metric["type_params"]["metrics"]}
+        assert inputs == set(re.findall(r"[a-z_]+", f"{entry['numerator']} {entry['denominator']}")) - {"nullif"}
+
+
+def test_no_kpi_is_declared_twice(manifest: dict[str, Any]) -> None:
+    """A KPI of the registry is not also in the seed catalogue of the families not yet moved."""
+    assert not set(registry_kpis(manifest)) & seeded_kpi_ids()
+
+
+# Hand-made rows (every other column null) and the scorecard rows worked out by hand.
+TICKETS = [
+    # created_month, first_response_sla_status, first_response_minutes, first_resolved_month,
+    # is_first_contact_resolution, is_resolution_sla_met, first_resolution_minutes,
+    # is_complaint_or_escalated, is_solved, last_resolved_month, full_resolution_minutes,
+    # agent_replies_count, customer_replies_count
+    ("2026-01-01", "met", 10, "2026-01-01", True, True, 90, False, True, "2026-01-01", 90, 1, 2),
+    ("2026-01-01", "met", 20.5, "2026-01-01", False, False, 30, True, True, "2026-01-01", 30, 3, None),
+    ("2026-01-01", "breached", 300, None, False, None, None, None, None, None, None, None, None),
+    ("2026-01-01", "pending", None, None, False, None, None, None, None, None, None, None, None),
+    ("2026-01-01", "pending", None, None, False, None, None, None, None, None, None, None, None),
+]
+TICKET_COLUMNS = (
+    "ticket_id, created_month, first_response_sla_status, first_response_minutes, first_resolved_month, "
+    "is_first_contact_resolution, is_resolution_sla_met, first_resolution_minutes, is_complaint_or_escalated, "
+    "is_solved, last_resolved_month, full_resolution_minutes, agent_replies_count, customer_replies_count"
+)
+JANUARY = {
+    # Pending tickets are left out of the first-response SLA's denominator.
+    "first_response_sla_pct": (2, 3, 200 / 3),
+    "first_contact_resolution_pct": (1, 2, 50),
+    "resolution_sla_pct": (1, 2, 50),
+    "first_response_time_avg_minutes": (330.5, 3, 330.5 / 3),
+    # No business minutes and no assignment: 0 / 0, a row with a null value.
+    "first_response_time_avg_business_minutes": (0, 0, None),
+    "first_assignment_time_avg_minutes": (0, 0, None),
+    # The reply without a response time is left out.
+    "response_time_avg_minutes": (12.5, 1, 12.5),
+    "resolution_time_avg_hours": (2, 2, 1),
+    "full_resolution_time_avg_hours": (2, 2, 1),
+    "complaint_resolution_time_avg_hours": (0.5, 1, 0.5),
+    # A null reply count counts 0.
+    "agent_replies_per_ticket": (4, 2, 2),
+    "customer_replies_per_ticket": (2, 2, 1),
+}
+
+
+def test_generated_scorecard_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+    """January has five tickets and two replies; February has helpdesk data but nothing measured:
+    every registry KPI has a February row with 0 / 0 and a null value."""
+    statements = [
+        "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
+        *(
+            f"insert into mart.fct_tickets ({TICKET_COLUMNS}) values "
+            f"('t{number}', {', '.join('null' if v is None else repr(v) for v in row)})"
+            for number, row in enumerate(TICKETS)
+        ),
+        "insert into mart.fct_ticket_replies (reply_event_id, ticket_id, replied_month, response_minutes) "
+        "values ('r1', 't0', '2026-01-01', 12.5), ('r2', 't1', '2026-01-01', null)",
+    ]
+    warehouse = tampered_copy(empty_warehouse, tmp_path, statements)
+    (tmp_path / "target").mkdir()
+    shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", tmp_path / "target")
+    done = dbt("run", "--select", "int_scorecard__registry", warehouse=warehouse, work=tmp_path)
+    assert done.returncode == 0, done.stdout[-4000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select month, kpi_id, numerator, denominator, value from intermediate.int_scorecard__registry"
+        ).fetchall()
+    finally:
+        con.close()
+    got = {(month, kpi_id): (numerator, denominator, value) for month, kpi_id, numerator, denominator, value in rows}
+    assert len(got) == len(rows)
+    expected = {(date(2026, 1, 1), kpi_id): figures for kpi_id, figures in JANUARY.items()}
+    expected |= {(date(2026, 2, 1), kpi_id): (0, 0, None) for kpi_id in JANUARY}
+    assert set(got) == set(expected)
+    for key, (numerator, denominator, value) in expected.items():
+        assert got[key][0] == pytest.approx(numerator, abs=1e-9), key
+        assert got[key][1] == pytest.approx(denominator, abs=1e-9), key
+        assert got[key][2] == (None if value is None else pytest.approx(value, abs=1e-9)), key
