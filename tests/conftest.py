@@ -92,25 +92,40 @@ def golden_mart(golden_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @pytest.fixture(scope="session")
-def golden_telephony_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def golden_telephony_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    return _published(GOLDEN_TELEPHONY_LANDING, tmp_path_factory, "golden-telephony")
+
+
+@pytest.fixture(scope="session")
+def golden_telephony_mart(golden_telephony_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden telephony fixture."""
-    con = open_mart(_published(GOLDEN_TELEPHONY_LANDING, tmp_path_factory, "golden-telephony").mart_path)
+    con = open_mart(golden_telephony_run.mart_path)
     yield con
     con.close()
 
 
 @pytest.fixture(scope="session")
-def golden_surveys_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def golden_surveys_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    return _published(GOLDEN_SURVEYS_LANDING, tmp_path_factory, "golden-surveys")
+
+
+@pytest.fixture(scope="session")
+def golden_surveys_mart(golden_surveys_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden survey fixture."""
-    con = open_mart(_published(GOLDEN_SURVEYS_LANDING, tmp_path_factory, "golden-surveys").mart_path)
+    con = open_mart(golden_surveys_run.mart_path)
     yield con
     con.close()
 
 
 @pytest.fixture(scope="session")
-def golden_customers_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def golden_customers_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    return _published(GOLDEN_CUSTOMERS_LANDING, tmp_path_factory, "golden-customers")
+
+
+@pytest.fixture(scope="session")
+def golden_customers_mart(golden_customers_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden customers fixture."""
-    con = open_mart(_published(GOLDEN_CUSTOMERS_LANDING, tmp_path_factory, "golden-customers").mart_path)
+    con = open_mart(golden_customers_run.mart_path)
     yield con
     con.close()
 
@@ -122,9 +137,14 @@ def golden_customers_dates_run(tmp_path_factory: pytest.TempPathFactory) -> CliR
 
 
 @pytest.fixture(scope="session")
-def golden_web_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def golden_web_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    return _published(GOLDEN_WEB_LANDING, tmp_path_factory, "golden-web")
+
+
+@pytest.fixture(scope="session")
+def golden_web_mart(golden_web_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the golden web / self-service fixture."""
-    con = open_mart(_published(GOLDEN_WEB_LANDING, tmp_path_factory, "golden-web").mart_path)
+    con = open_mart(golden_web_run.mart_path)
     yield con
     con.close()
 
@@ -293,10 +313,14 @@ def tampered_dbt_test(
 SESSION_BUILDS = frozenset(
     {
         "golden_run",
+        "golden_telephony_run",
         "golden_telephony_mart",
+        "golden_surveys_run",
         "golden_surveys_mart",
+        "golden_customers_run",
         "golden_customers_mart",
         "golden_customers_dates_run",
+        "golden_web_run",
         "golden_web_mart",
         "asterisk_mart",
         "demo_run",

@@ -57,16 +57,33 @@ def test_every_registry_entry_is_complete(manifest: dict[str, Any]) -> None:
 
 
 def test_value_is_numerator_over_denominator(manifest: dict[str, Any]) -> None:
-    """The metric's expr (what MetricFlow and the scorecard compute) is the declared numerator over
-    the declared denominator, x 100 for a percentage: the two can never drift apart."""
+    """A count is a simple metric over one measure. Any other KPI's expr (what MetricFlow and the
+    scorecard compute) is the declared numerator over the declared denominator, x 100 for a
+    percentage (or meta.kpi.multiplier: nps): the two can never drift apart."""
     for kpi_id, metric in registry_kpis(manifest).items():
         entry = metric["config"]["meta"]["kpi"]
+        if metric["type"] == "simple":
+            assert entry["unit"] == "count" and "numerator" not in entry, kpi_id
+            assert not metric["filter"] and not metric["type_params"]["measure"]["filter"], kpi_id
+            continue
         assert metric["type"] == "derived", kpi_id
+        multiplier = 100 if entry["unit"] == "percent" else entry.get("multiplier", 1)
         ratio = f"({entry['numerator']}) / nullif({entry['denominator']}, 0)"
-        expected = f"100.0 * {ratio}" if entry["unit"] == "percent" else ratio
+        expected = {1: ratio, 100: f"100.0 * {ratio}"}[multiplier]
         assert metric["type_params"]["expr"] == expected, kpi_id
         inputs = {m["name"] for m in metric["type_params"]["metrics"]}
         assert inputs == set(re.findall(r"[a-z_]+", f"{entry['numerator']} {entry['denominator']}")) - {"nullif"}
+
+
+def test_benchmarks_are_complete(manifest: dict[str, Any]) -> None:
+    benchmarked = {k: m["config"]["meta"]["kpi"]["benchmark"] for k, m in registry_kpis(manifest).items()
+                   if "benchmark" in m["config"]["meta"]["kpi"]}
+    assert {"service_level_pct", "csat_pct", "nps"} <= set(benchmarked)
+    for kpi_id, benchmark in benchmarked.items():
+        assert benchmark["comparison"] in {"lte", "lt", "gte", "gt", "between"}, kpi_id
+        assert isinstance(benchmark["value"], int | float) and isinstance(benchmark["meets"], int | float), kpi_id
+        assert ("meets_upper" in benchmark) == (benchmark["comparison"] == "between"), kpi_id
+        assert benchmark["source"].endswith(".txt") and benchmark["note"], kpi_id
 
 
 def test_no_kpi_is_declared_twice(manifest: dict[str, Any]) -> None:
@@ -111,23 +128,13 @@ JANUARY = {
 }
 
 
-def test_generated_scorecard_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
-    """January has five tickets and two replies; February has helpdesk data but nothing measured:
-    every registry KPI has a February row with 0 / 0 and a null value."""
-    statements = [
-        "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
-        *(
-            f"insert into mart.fct_tickets ({TICKET_COLUMNS}) values "
-            f"('t{number}', {', '.join('null' if v is None else repr(v) for v in row)})"
-            for number, row in enumerate(TICKETS)
-        ),
-        "insert into mart.fct_ticket_replies (reply_event_id, ticket_id, replied_month, response_minutes) "
-        "values ('r1', 't0', '2026-01-01', 12.5), ('r2', 't1', '2026-01-01', null)",
-    ]
-    warehouse = tampered_copy(empty_warehouse, tmp_path, statements)
-    (tmp_path / "target").mkdir()
-    shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", tmp_path / "target")
-    done = dbt("run", "--select", "int_scorecard__registry", warehouse=warehouse, work=tmp_path)
+def registry_rows(empty_warehouse: Path, work: Path, statements: list[str]) -> dict[tuple[date, str], tuple]:
+    """``{(month, kpi_id): (numerator, denominator, value)}`` of int_scorecard__registry run once on
+    a copy of the empty warehouse changed by ``statements``."""
+    warehouse = tampered_copy(empty_warehouse, work, statements)
+    (work / "target").mkdir()
+    shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", work / "target")
+    done = dbt("run", "--select", "int_scorecard__registry", warehouse=warehouse, work=work)
     assert done.returncode == 0, done.stdout[-4000:]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -138,10 +145,72 @@ def test_generated_scorecard_rows_match_hand_values(empty_warehouse: Path, tmp_p
         con.close()
     got = {(month, kpi_id): (numerator, denominator, value) for month, kpi_id, numerator, denominator, value in rows}
     assert len(got) == len(rows)
-    expected = {(date(2026, 1, 1), kpi_id): figures for kpi_id, figures in JANUARY.items()}
-    expected |= {(date(2026, 2, 1), kpi_id): (0, 0, None) for kpi_id in JANUARY}
+    return got
+
+
+def assert_rows(got: dict[tuple[date, str], tuple], expected: dict[tuple[date, str], tuple]) -> None:
     assert set(got) == set(expected)
     for key, (numerator, denominator, value) in expected.items():
         assert got[key][0] == pytest.approx(numerator, abs=1e-9), key
-        assert got[key][1] == pytest.approx(denominator, abs=1e-9), key
+        assert got[key][1] == (None if denominator is None else pytest.approx(denominator, abs=1e-9)), key
         assert got[key][2] == (None if value is None else pytest.approx(value, abs=1e-9)), key
+
+
+def test_helpdesk_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+    """January has five tickets and two replies; February has helpdesk data but nothing measured:
+    every helpdesk KPI of the registry has a February row with 0 / 0 and a null value."""
+    statements = [
+        "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
+        *(
+            f"insert into mart.fct_tickets ({TICKET_COLUMNS}) values "
+            f"('t{number}', {', '.join('null' if v is None else repr(v) for v in row)})"
+            for number, row in enumerate(TICKETS)
+        ),
+        "insert into mart.fct_ticket_replies (reply_event_id, ticket_id, replied_month, response_minutes) "
+        "values ('r1', 't0', '2026-01-01', 12.5), ('r2', 't1', '2026-01-01', null)",
+    ]
+    expected = {(date(2026, 1, 1), kpi_id): figures for kpi_id, figures in JANUARY.items()}
+    expected |= {(date(2026, 2, 1), kpi_id): (0, 0, None) for kpi_id in JANUARY}
+    assert_rows(registry_rows(empty_warehouse, tmp_path, statements), expected)
+
+
+def test_survey_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+    """Jan: 5 surveys sent: a csat positive and an nps detractor answered in Jan, a ces answered in
+    Feb, 1 unanswered csat and 1 unanswered nps: response rate 3 / 5 (by sent month), csat 1 / 1
+    (the unanswered csat is not in the score), nps (0 - 1) / 1 x 100. One answer with a comment
+    that got a reply, one without -> 1 / 2. Jan IQS: (4 + 12) / (5 + 20). Feb only has the answer
+    to the January ces (5.5): response rate 0 / 0 = null, CES 5.5 / 1, other ratios 0 / 0. Mar has
+    a review only: 3 / 4."""
+    columns = (
+        "response_id, sent_month, responded_month, survey_type, is_answered, is_csat_positive, nps_category, "
+        "ces_score_1_to_7, has_comment, is_comment_replied"
+    )
+    statements = [
+        "insert into intermediate.int_survey__months values ('2026-01-01'), ('2026-02-01'), ('2026-03-01')",
+        f"insert into mart.fct_survey_responses ({columns}) values "
+        "('s1', '2026-01-01', '2026-01-01', 'csat', true, true, null, null, true, true), "
+        "('s2', '2026-01-01', '2026-01-01', 'nps', true, null, 'detractor', null, true, false), "
+        "('s3', '2026-01-01', null, 'csat', false, null, null, null, false, false), "
+        "('s4', '2026-01-01', null, 'nps', false, null, null, null, false, false), "
+        "('s5', '2026-01-01', '2026-02-01', 'ces', true, null, null, 5.5, false, false)",
+        "insert into mart.fct_quality_reviews (review_id, criterion, reviewed_month, weighted_score, "
+        "weighted_max_score) values ('q1', 'tone', '2026-01-01', 4, 5), ('q1', 'accuracy', '2026-01-01', 12, 20), "
+        "('q2', 'tone', '2026-03-01', 3, 4)",
+    ]
+    zero = (0, 0, None)
+    january, february, march = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+    expected = {
+        (january, "csat_pct"): (1, 1, 100),
+        (january, "nps"): (-1, 1, -100),
+        (january, "customer_effort_score"): zero,
+        (january, "survey_response_rate_pct"): (3, 5, 60),
+        (january, "internal_quality_score_pct"): (16, 25, 64),
+        (january, "feedback_response_rate_pct"): (1, 2, 50),
+        (february, "customer_effort_score"): (5.5, 1, 5.5),
+        (march, "internal_quality_score_pct"): (3, 4, 75),
+    }
+    for month in (february, march):
+        for kpi_id in ("csat_pct", "nps", "customer_effort_score", "survey_response_rate_pct",
+                       "internal_quality_score_pct", "feedback_response_rate_pct"):
+            expected.setdefault((month, kpi_id), zero)
+    assert_rows(registry_rows(empty_warehouse, tmp_path, statements), expected)

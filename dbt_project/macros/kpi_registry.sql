@@ -5,7 +5,7 @@
   int_scorecard__registry turns it into rows and mart_kpi_definitions into the catalogue.
 -#}
 
-{#- Every KPI of the registry, sorted by kpi_id: the metric's graph node plus kpi_id. -#}
+{#- Every KPI of the registry, sorted by kpi_id: the metrics whose config.meta has a kpi entry. -#}
 {% macro registry_kpis() -%}
     {%- set kpis = [] -%}
     {%- for metric in graph.metrics.values() | sort(attribute='name') -%}
@@ -67,4 +67,26 @@
 {#- A text of the registry as a SQL string literal (quotes doubled). -#}
 {% macro registry_text(value) -%}
     '{{ value | replace("'", "''") }}'
+{%- endmacro %}
+
+{#-
+  What the scorecard computes for one KPI, from its declaration: a count is a simple metric (its
+  own measure is the numerator and the value, no denominator); any other KPI is a derived metric
+  whose expr is the value and whose meta.kpi names numerator and denominator over its input
+  metrics. All inputs of a KPI must have rows for the same months (one scorecard_months).
+-#}
+{% macro registry_kpi_parts(kpi) -%}
+    {%- if kpi.type == 'simple' -%}
+        {%- set parts = {'inputs': [kpi.name], 'numerator': kpi.name, 'denominator': none, 'value': kpi.name} -%}
+    {%- elif kpi.type == 'derived' -%}
+        {%- set parts = {
+            'inputs': kpi.type_params.metrics | map(attribute='name') | list,
+            'numerator': kpi.config.meta.kpi.numerator,
+            'denominator': kpi.config.meta.kpi.denominator,
+            'value': kpi.type_params.expr,
+        } -%}
+    {%- else -%}
+        {{- exceptions.raise_compiler_error('KPI registry: ' ~ kpi.name ~ ' is a ' ~ kpi.type ~ ' metric; a KPI is simple or derived') -}}
+    {%- endif -%}
+    {{- return(parts) -}}
 {%- endmacro %}

@@ -1,19 +1,36 @@
 -- Scorecard rows of every KPI declared in the registry (models/marts/kpi/registry/_kpis__*.yml,
 -- macros/kpi_registry.sql): for each KPI and each month of its semantic model's scorecard_months,
--- numerator and denominator are the expressions of meta.kpi over the KPI's input metrics and
--- value is the metric's own expr (what MetricFlow evaluates); each input metric is its measure's
--- aggregate over the month of the measure's agg_time_dimension, 0 in a month without rows. The
--- compiled SQL (target/compiled) shows every KPI spelled out.
+-- a count's numerator and value are its measure; any other KPI's numerator and denominator are
+-- the expressions of meta.kpi over its input metrics and its value the metric's own expr (what
+-- MetricFlow evaluates); each input metric is its measure's aggregate over the month of the
+-- measure's agg_time_dimension, 0 in a month without rows. The compiled SQL (target/compiled)
+-- shows every KPI spelled out.
 -- The models the registry's semantic models read (dbt needs them at parse time):
 -- depends_on: {{ ref('fct_tickets') }}
 -- depends_on: {{ ref('fct_ticket_replies') }}
+-- depends_on: {{ ref('kpi_contact_centre_interval') }}
+-- depends_on: {{ ref('kpi_agent_occupancy_daily') }}
+-- depends_on: {{ ref('fct_survey_responses') }}
+-- depends_on: {{ ref('fct_quality_reviews') }}
 -- depends_on: {{ ref('int_kpi__helpdesk_months') }}
+-- depends_on: {{ ref('int_telephony__months') }}
+-- depends_on: {{ ref('int_survey__months') }}
 {%- set kpis = registry_kpis() if execute else [] %}
+{%- set parts = {} %}
 {%- set inputs = {} %}
 {%- for kpi in kpis %}
-    {%- for input in kpi.type_params.metrics %}
-        {%- do inputs.update({input.name: registry_input(input.name)}) %}
+    {%- do parts.update({kpi.name: registry_kpi_parts(kpi)}) %}
+    {%- set kpi_months = [] %}
+    {%- for name in parts[kpi.name].inputs %}
+        {%- do inputs.update({name: registry_input(name)}) %}
+        {%- if inputs[name].months_model not in kpi_months %}
+            {%- do kpi_months.append(inputs[name].months_model) %}
+        {%- endif %}
     {%- endfor %}
+    {%- if kpi_months | length != 1 %}
+        {{- exceptions.raise_compiler_error('KPI registry: the inputs of ' ~ kpi.name ~ ' have different scorecard_months: ' ~ kpi_months) }}
+    {%- endif %}
+    {%- do parts[kpi.name].update({'months_model': kpi_months[0]}) %}
 {%- endfor %}
 {%- set groups = inputs.values() | groupby('group') %}
 {%- set months_models = inputs.values() | map(attribute='months_model') | unique | sort | list %}
@@ -50,17 +67,17 @@ with
 {% endfor %}
 kpi_rows as (
     {%- for kpi in kpis %}
-    {%- set first_input = inputs[kpi.type_params.metrics[0].name] %}
+    {%- set kpi_parts = parts[kpi.name] %}
     {%- if not loop.first %}
     union all
     {%- endif %}
     select
         month,
         '{{ kpi.name }}' as kpi_id,
-        cast({{ kpi.config.meta.kpi.numerator }} as double) as numerator,
-        cast({{ kpi.config.meta.kpi.denominator or 'null' }} as double) as denominator,
-        cast({{ kpi.type_params.expr }} as double) as value
-    from {{ first_input.months_model }}__inputs
+        cast({{ kpi_parts.numerator }} as double) as numerator,
+        cast({{ kpi_parts.denominator or 'null' }} as double) as denominator,
+        cast({{ kpi_parts.value }} as double) as value
+    from {{ kpi_parts.months_model }}__inputs
     {%- else %}
         -- (no registry at parse or lint time: the same columns, no rows)
         select

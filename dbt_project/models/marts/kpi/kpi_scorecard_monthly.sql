@@ -41,18 +41,6 @@ registry as (
 
 ),
 
-telephony as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__telephony') }}
-
-),
-
 contacts as (
 
     select
@@ -62,18 +50,6 @@ contacts as (
         denominator,
         value
     from {{ ref('int_scorecard__contacts') }}
-
-),
-
-surveys as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__surveys') }}
 
 ),
 
@@ -156,11 +132,7 @@ scorecard_rows as (
     union all
     select * from registry
     union all
-    select * from telephony
-    union all
     select * from contacts
-    union all
-    select * from surveys
     union all
     select * from customers
     union all

@@ -1,11 +1,13 @@
 {{ config(alias='kpi_benchmarks') }}
--- Benchmarks (seed kpi_benchmarks) in the mart, thresholds in the KPI's own unit. Money
+-- Benchmarks in the mart, thresholds in the KPI's own unit: those of the KPI registry
+-- (meta.kpi.benchmark of models/marts/kpi/registry/) and, for the families not yet moved
+-- there, seed kpi_benchmarks. Money
 -- benchmarks given in another currency (cost per ticket: 20 USD) are converted to the reporting
 -- currency with the latest rate of seed exchange_rates. Named mart_kpi_benchmarks in dbt because
 -- the seed already owns the name kpi_benchmarks.
 with
 
-benchmarks as (
+seeded as (
 
     select
         kpi_id,
@@ -18,6 +20,41 @@ benchmarks as (
         source,
         source_note
     from {{ ref('kpi_benchmarks') }}
+
+),
+
+registry as (
+
+    {%- for kpi in (registry_kpis() if execute else []) | selectattr('config.meta.kpi.benchmark') %}
+    {%- set benchmark = kpi.config.meta.kpi.benchmark %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select
+        {{ registry_text(kpi.name) }} as kpi_id,
+        {{ registry_text(benchmark.comparison) }} as comparison,
+        cast({{ benchmark.value }} as double) as benchmark_value,
+        cast({{ benchmark.get('excellent', 'null') }} as double) as excellent_threshold,
+        cast({{ benchmark.meets }} as double) as meets_threshold,
+        cast({{ benchmark.get('meets_upper', 'null') }} as double) as meets_threshold_upper,
+        cast({{ registry_text(benchmark.currency) if benchmark.currency else 'null' }} as varchar)
+            as benchmark_currency,
+        {{ registry_text(benchmark.source) }} as source,
+        {{ registry_text(benchmark.note) }} as source_note
+    {%- else %}
+        -- (no registry at parse or lint time: the same columns, no rows)
+        select *
+        from seeded
+        where false
+    {%- endfor %}
+
+),
+
+benchmarks as (
+
+    select * from seeded
+    union all
+    select * from registry
 
 ),
 
