@@ -65,6 +65,8 @@ def test_value_is_numerator_over_denominator(manifest: dict[str, Any]) -> None:
         if metric["type"] == "simple":
             assert entry["unit"] == "count" and "numerator" not in entry, kpi_id
             assert not metric["filter"] and not metric["type_params"]["measure"]["filter"], kpi_id
+            # A month with rows for other metrics but none for the count shows 0, as the scorecard.
+            assert metric["type_params"]["measure"]["fill_nulls_with"] == 0, kpi_id
             continue
         assert metric["type"] == "derived", kpi_id
         multiplier = 100 if entry["unit"] == "percent" else entry.get("multiplier", 1)
@@ -171,7 +173,8 @@ def test_helpdesk_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) 
     ]
     expected = {(date(2026, 1, 1), kpi_id): figures for kpi_id, figures in JANUARY.items()}
     expected |= {(date(2026, 2, 1), kpi_id): (0, 0, None) for kpi_id in JANUARY}
-    assert_rows(registry_rows(empty_warehouse, tmp_path, statements), expected)
+    got = registry_rows(empty_warehouse, tmp_path, statements)
+    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
 
 
 def test_survey_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
@@ -213,4 +216,88 @@ def test_survey_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) ->
         for kpi_id in ("csat_pct", "nps", "customer_effort_score", "survey_response_rate_pct",
                        "internal_quality_score_pct", "feedback_response_rate_pct"):
             expected.setdefault((month, kpi_id), zero)
-    assert_rows(registry_rows(empty_warehouse, tmp_path, statements), expected)
+    got = registry_rows(empty_warehouse, tmp_path, statements)
+    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
+
+
+def of_kpis(got: dict[tuple[date, str], tuple], kpi_ids: set[str]) -> dict[tuple[date, str], tuple]:
+    return {key: figures for key, figures in got.items() if key[1] in kpi_ids}
+
+
+SELF_SERVICE_COLUMNS = (
+    "month, kb_article_views_count, kb_unique_article_views_count, kb_engagement_time_ms_sum, kb_upvotes_count, "
+    "kb_downvotes_count, kb_sessions_count, kb_bounced_sessions_count, bot_conversations_count, bot_resolved_count, "
+    "forum_posts_count, forum_threads_count, forum_threads_answered_count, tickets_created_count"
+)
+
+
+def test_self_service_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+    """January: 9 kb views, 8 unique, 107 500 ms -> 107.5 s / 9; 1 bounce of 7 kb sessions; 1 up and
+    1 down -> 50 %; 8 unique views / 6 tickets; 6 bot conversations, 4 resolved; 3 posts; 2 threads,
+    1 answered. February is a web month with nothing but a forum post: counts 0, every ratio 0 / 0."""
+    statements = [
+        "insert into intermediate.int_web__months values ('2026-01-01'), ('2026-02-01')",
+        f"insert into mart.kpi_self_service_monthly ({SELF_SERVICE_COLUMNS}) values "
+        "('2026-01-01', 9, 8, 107500, 1, 1, 7, 1, 6, 4, 3, 2, 1, 6), "
+        "('2026-02-01', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)",
+    ]
+    january, february = date(2026, 1, 1), date(2026, 2, 1)
+    expected = {
+        (january, "kb_article_views"): (9, None, 9),
+        (january, "kb_unique_article_views"): (8, None, 8),
+        (january, "kb_bounce_rate_pct"): (1, 7, 100 / 7),
+        (january, "kb_avg_time_on_article_seconds"): (107.5, 9, 107.5 / 9),
+        (january, "kb_article_upvotes"): (1, None, 1),
+        (january, "kb_article_downvotes"): (1, None, 1),
+        (january, "kb_helpfulness_pct"): (1, 2, 50),
+        (january, "kb_views_per_ticket"): (8, 6, 8 / 6),
+        (january, "chatbot_conversations"): (6, None, 6),
+        (january, "bot_success_rate_pct"): (4, 6, 400 / 6),
+        (january, "forum_new_posts"): (3, None, 3),
+        (january, "forum_success_rate_pct"): (1, 2, 50),
+        (february, "forum_new_posts"): (1, None, 1),
+    }
+    for kpi_id, (_, denominator, _) in list((k[1], v) for k, v in expected.items() if k[0] == january):
+        expected.setdefault((february, kpi_id), (0, None, 0) if denominator is None else (0, 0, None))
+    got = registry_rows(empty_warehouse, tmp_path, statements)
+    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
+
+
+SOCIAL_COLUMNS = (
+    "activity_date, activity_month, network, engagement_actions_count, negative_feedback_count, "
+    "feedback_with_sentiment_count, social_tickets_count, first_response_count, first_response_minutes_sum, "
+    "first_resolved_count, resolution_sla_met_count, social_bot_resolved_count"
+)
+
+
+def test_social_rows_have_two_spines(empty_warehouse: Path, tmp_path: Path) -> None:
+    """Helpdesk months Jan and Feb, web months Jan and Mar. Jan: two social tickets with first
+    replies of 30 and 240 min -> 135; one first resolved within SLA, one not -> 50 %; engagement
+    3 + 2, negative 1 of 4 with sentiment, 1 social bot resolved. Feb (helpdesk only): social_tickets
+    0, ratios null, no web-KPI row. Mar (web only): no social-ticket rows; no feedback with
+    sentiment -> negative feedback null."""
+    statements = [
+        "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
+        "insert into intermediate.int_web__months values ('2026-01-01'), ('2026-03-01')",
+        f"insert into mart.kpi_social_daily ({SOCIAL_COLUMNS}) values "
+        "('2026-01-02', '2026-01-01', 'twitter', 3, 1, 3, 1, 1, 30, 1, 1, 1), "
+        "('2026-01-31', '2026-01-01', 'facebook', 2, 0, 1, 1, 1, 240, 1, 0, 0), "
+        "('2026-03-03', '2026-03-01', 'twitter', 1, 0, 0, 0, 0, 0, 0, 0, 0)",
+    ]
+    january, february, march = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+    expected = {
+        (january, "social_tickets"): (2, None, 2),
+        (january, "social_first_response_time_avg_minutes"): (270, 2, 135),
+        (january, "social_resolution_sla_pct"): (1, 2, 50),
+        (february, "social_tickets"): (0, None, 0),
+        (february, "social_first_response_time_avg_minutes"): (0, 0, None),
+        (february, "social_resolution_sla_pct"): (0, 0, None),
+        (january, "social_engagement_actions"): (5, None, 5),
+        (january, "social_negative_feedback_pct"): (1, 4, 25),
+        (january, "social_bot_resolved"): (1, None, 1),
+        (march, "social_engagement_actions"): (1, None, 1),
+        (march, "social_negative_feedback_pct"): (0, 0, None),
+        (march, "social_bot_resolved"): (0, None, 0),
+    }
+    got = registry_rows(empty_warehouse, tmp_path, statements)
+    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)

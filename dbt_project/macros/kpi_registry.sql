@@ -18,7 +18,8 @@
 
 {#-
   Where an input metric of a KPI comes from: its measure, the semantic model holding it (model
-  name, months model, time column) and the aggregate that computes it. Only simple metrics
+  name, time column), the months its KPIs have rows for (the measure's config.meta.scorecard_months,
+  else its semantic model's) and the aggregate that computes it. Only simple metrics
   (create_metric: true on the measure) without a filter: a measure carries its filter in its
   expr, so a reader finds all of it in one place.
 -#}
@@ -55,7 +56,8 @@
                 'aggregate': aggregates[measure.agg],
                 'model': semantic_model.depends_on.nodes[0].split('.')[-1],
                 'semantic_model': semantic_model.name,
-                'months_model': semantic_model.config.meta.scorecard_months,
+                'months_model': (measure.config or {}).get('meta', {}).get('scorecard_months')
+                    or semantic_model.config.meta.scorecard_months,
                 'time_column': dimension.expr or dimension.name,
                 'group': semantic_model.name ~ '__' ~ time_dimension,
             }) -}}

@@ -12,9 +12,12 @@
 -- depends_on: {{ ref('kpi_agent_occupancy_daily') }}
 -- depends_on: {{ ref('fct_survey_responses') }}
 -- depends_on: {{ ref('fct_quality_reviews') }}
+-- depends_on: {{ ref('kpi_self_service_monthly') }}
+-- depends_on: {{ ref('kpi_social_daily') }}
 -- depends_on: {{ ref('int_kpi__helpdesk_months') }}
 -- depends_on: {{ ref('int_telephony__months') }}
 -- depends_on: {{ ref('int_survey__months') }}
+-- depends_on: {{ ref('int_web__months') }}
 {%- set kpis = registry_kpis() if execute else [] %}
 {%- set parts = {} %}
 {%- set inputs = {} %}

@@ -77,30 +77,6 @@ costs as (
 
 ),
 
-self_service as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__self_service') }}
-
-),
-
-social as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__social') }}
-
-),
-
 definitions as (
 
     select
@@ -137,10 +113,6 @@ scorecard_rows as (
     select * from customers
     union all
     select * from costs
-    union all
-    select * from self_service
-    union all
-    select * from social
 
 ),
 
