@@ -73,13 +73,16 @@ def test_value_is_numerator_over_denominator(manifest: dict[str, Any]) -> None:
         ratio = f"({entry['numerator']}) / nullif({entry['denominator']}, 0)"
         expected = {1: ratio, 100: f"100.0 * {ratio}"}[multiplier]
         assert metric["type_params"]["expr"] == expected, kpi_id
-        inputs = {m["name"] for m in metric["type_params"]["metrics"]}
+        inputs = {m["alias"] or m["name"] for m in metric["type_params"]["metrics"]}
         assert inputs == set(re.findall(r"[a-z_]+", f"{entry['numerator']} {entry['denominator']}")) - {"nullif"}
 
 
 def test_benchmarks_are_complete(manifest: dict[str, Any]) -> None:
-    benchmarked = {k: m["config"]["meta"]["kpi"]["benchmark"] for k, m in registry_kpis(manifest).items()
-                   if "benchmark" in m["config"]["meta"]["kpi"]}
+    benchmarked = {
+        k: m["config"]["meta"]["kpi"]["benchmark"]
+        for k, m in registry_kpis(manifest).items()
+        if "benchmark" in m["config"]["meta"]["kpi"]
+    }
     assert {"service_level_pct", "csat_pct", "nps"} <= set(benchmarked)
     for kpi_id, benchmark in benchmarked.items():
         assert benchmark["comparison"] in {"lte", "lt", "gte", "gt", "between"}, kpi_id
@@ -213,8 +216,14 @@ def test_survey_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) ->
         (march, "internal_quality_score_pct"): (3, 4, 75),
     }
     for month in (february, march):
-        for kpi_id in ("csat_pct", "nps", "customer_effort_score", "survey_response_rate_pct",
-                       "internal_quality_score_pct", "feedback_response_rate_pct"):
+        for kpi_id in (
+            "csat_pct",
+            "nps",
+            "customer_effort_score",
+            "survey_response_rate_pct",
+            "internal_quality_score_pct",
+            "feedback_response_rate_pct",
+        ):
             expected.setdefault((month, kpi_id), zero)
     got = registry_rows(empty_warehouse, tmp_path, statements)
     assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
@@ -301,3 +310,72 @@ def test_social_rows_have_two_spines(empty_warehouse: Path, tmp_path: Path) -> N
     }
     got = registry_rows(empty_warehouse, tmp_path, statements)
     assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
+
+
+HELPDESK_MONTHLY_COLUMNS = (
+    "month, resolved_tickets_count, reopened_tickets_count, recurring_incident_tickets_count, "
+    "unresolved_end_of_month_count, awaiting_agent_end_of_month_count, overdue_end_of_month_count"
+)
+
+
+def test_helpdesk_volume_and_backlog_rows(empty_warehouse: Path, tmp_path: Path) -> None:
+    """Nov 2025, Dec 2025 and Feb 2026 have helpdesk data, Jan 2026 not. Nov: 2 created, nothing
+    resolved; no previous month with data -> no change row. Dec: 5 created (1 reassigned, 1
+    escalated), 2 resolved after 0 in Nov -> change 2 / 0 = null, rate 2 / 5; 1 reopened, 2
+    recurring. Feb: nothing created, 1 resolved -> rate 1 / 0 null, escalated 0 / 0 null; Jan has no
+    data -> no change row. Stocks as given, a count per month."""
+    tickets = [
+        ("t1", "2025-11-01", False, False),
+        ("t7", "2025-11-01", False, False),
+        ("t2", "2025-12-01", False, True),
+        ("t3", "2025-12-01", False, False),
+        ("t4", "2025-12-01", True, False),
+        ("t5", "2025-12-01", False, False),
+        ("t8", "2025-12-01", False, False),
+    ]
+    statements = [
+        "insert into intermediate.int_kpi__helpdesk_months values ('2025-11-01'), ('2025-12-01'), ('2026-02-01')",
+        "insert into mart.fct_tickets (ticket_id, created_month, is_reassigned, is_escalated) values "
+        + ", ".join(f"('{t}', '{m}', {r}, {e})" for t, m, r, e in tickets),
+        f"insert into mart.kpi_helpdesk_monthly ({HELPDESK_MONTHLY_COLUMNS}) values "
+        "('2025-11-01', 0, 0, 0, 2, 2, 0), ('2025-12-01', 2, 1, 2, 3, 1, 1), ('2026-02-01', 1, 0, 0, 2, 0, 2)",
+    ]
+    november, december, february = date(2025, 11, 1), date(2025, 12, 1), date(2026, 2, 1)
+    expected = {
+        (november, "tickets_created"): (2, None, 2),
+        (november, "tickets_resolved"): (0, None, 0),
+        (november, "resolution_rate_pct"): (0, 2, 0),
+        (november, "reopened_tickets"): (0, None, 0),
+        (november, "reassigned_tickets"): (0, None, 0),
+        (november, "escalated_tickets_pct"): (0, 2, 0),
+        (november, "recurring_incident_tickets"): (0, None, 0),
+        (december, "tickets_created"): (5, None, 5),
+        (december, "tickets_resolved"): (2, None, 2),
+        (december, "tickets_resolved_change_pct"): (2, 0, None),
+        (december, "resolution_rate_pct"): (2, 5, 40),
+        (december, "reopened_tickets"): (1, None, 1),
+        (december, "reassigned_tickets"): (1, None, 1),
+        (december, "escalated_tickets_pct"): (1, 5, 20),
+        (december, "recurring_incident_tickets"): (2, None, 2),
+        (february, "tickets_created"): (0, None, 0),
+        (february, "tickets_resolved"): (1, None, 1),
+        (february, "resolution_rate_pct"): (1, 0, None),
+        (february, "reopened_tickets"): (0, None, 0),
+        (february, "reassigned_tickets"): (0, None, 0),
+        (february, "escalated_tickets_pct"): (0, 0, None),
+        (february, "recurring_incident_tickets"): (0, None, 0),
+    }
+    stocks = {november: (2, 2, 0), december: (3, 1, 1), february: (2, 0, 2)}
+    for month, figures in stocks.items():
+        for kpi_id, figure in zip(
+            (
+                "tickets_unresolved_end_of_month",
+                "tickets_awaiting_agent_end_of_month",
+                "ticket_backlog_overdue_end_of_month",
+            ),
+            figures,
+            strict=True,
+        ):
+            expected[(month, kpi_id)] = (figure, None, figure)
+    got = registry_rows(empty_warehouse, tmp_path, statements)
+    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected} | {"tickets_resolved_change_pct"}), expected)

@@ -75,14 +75,28 @@
   What the scorecard computes for one KPI, from its declaration: a count is a simple metric (its
   own measure is the numerator and the value, no denominator); any other KPI is a derived metric
   whose expr is the value and whose meta.kpi names numerator and denominator over its input
-  metrics. All inputs of a KPI must have rows for the same months (one scorecard_months).
+  metrics; an input with offset_window 1 month (and an alias) is the previous month's value, and
+  such a KPI has a row only when the previous month has one too. All inputs of a KPI must have
+  rows for the same months (one scorecard_months).
 -#}
 {% macro registry_kpi_parts(kpi) -%}
     {%- if kpi.type == 'simple' -%}
-        {%- set parts = {'inputs': [kpi.name], 'numerator': kpi.name, 'denominator': none, 'value': kpi.name} -%}
-    {%- elif kpi.type == 'derived' -%}
         {%- set parts = {
-            'inputs': kpi.type_params.metrics | map(attribute='name') | list,
+            'inputs': [kpi.name], 'previous': [], 'numerator': kpi.name, 'denominator': none, 'value': kpi.name,
+        } -%}
+    {%- elif kpi.type == 'derived' -%}
+        {%- set previous = [] -%}
+        {%- for input in kpi.type_params.metrics if input.offset_window -%}
+            {%- if input.offset_window.count != 1 or input.offset_window.granularity != 'month' or not input.alias -%}
+                {{- exceptions.raise_compiler_error(
+                    'KPI registry: ' ~ kpi.name ~ ': an offset input must be the previous month (offset_window: 1 month) with an alias'
+                ) -}}
+            {%- endif -%}
+            {%- do previous.append({'name': input.name, 'alias': input.alias}) -%}
+        {%- endfor -%}
+        {%- set parts = {
+            'inputs': kpi.type_params.metrics | map(attribute='name') | unique | list,
+            'previous': previous,
             'numerator': kpi.config.meta.kpi.numerator,
             'denominator': kpi.config.meta.kpi.denominator,
             'value': kpi.type_params.expr,

@@ -14,6 +14,7 @@
 -- depends_on: {{ ref('fct_quality_reviews') }}
 -- depends_on: {{ ref('kpi_self_service_monthly') }}
 -- depends_on: {{ ref('kpi_social_daily') }}
+-- depends_on: {{ ref('kpi_helpdesk_monthly') }}
 -- depends_on: {{ ref('int_kpi__helpdesk_months') }}
 -- depends_on: {{ ref('int_telephony__months') }}
 -- depends_on: {{ ref('int_survey__months') }}
@@ -80,7 +81,20 @@ kpi_rows as (
         cast({{ kpi_parts.numerator }} as double) as numerator,
         cast({{ kpi_parts.denominator or 'null' }} as double) as denominator,
         cast({{ kpi_parts.value }} as double) as value
+    {%- if kpi_parts.previous %}
+    from (
+        select
+            current_month.*,
+            {%- for input in kpi_parts.previous %}
+            previous_month.{{ input.name }} as {{ input.alias }},
+            {%- endfor %}
+        from {{ kpi_parts.months_model }}__inputs as current_month
+        inner join {{ kpi_parts.months_model }}__inputs as previous_month
+            on previous_month.month = cast(current_month.month - interval 1 month as date)
+    )
+    {%- else %}
     from {{ kpi_parts.months_model }}__inputs
+    {%- endif %}
     {%- else %}
         -- (no registry at parse or lint time: the same columns, no rows)
         select

@@ -5,30 +5,6 @@
 -- thresholds of mart kpi_benchmarks (see its comparison column); null without value or benchmark.
 with
 
-helpdesk_volume as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__helpdesk_volume') }}
-
-),
-
-helpdesk_backlog as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__helpdesk_backlog') }}
-
-),
-
 registry as (
 
     select
@@ -102,10 +78,6 @@ benchmarks as (
 
 scorecard_rows as (
 
-    select * from helpdesk_volume
-    union all
-    select * from helpdesk_backlog
-    union all
     select * from registry
     union all
     select * from contacts
