@@ -199,3 +199,57 @@ def test_saved_queries_answer_from_the_mart(golden_run: CliRun, tmp_path: Path) 
     finally:
         con.close()
     assert len(rows) == 3  # the fixture's three months
+
+
+def readme_questions() -> list[tuple[str, list[str]]]:
+    """The README's three analyst questions: (SQL, `support-kpi metrics query` arguments) each."""
+    text = (REPO / "README.md").read_text()
+    section = text[text.index("## Semantic layer (MetricFlow)") :]
+    sql = section[section.index("```sql") + 6 :]
+    sql = sql[: sql.index("```")]
+    statements = [s.strip() for s in sql.split(";") if s.strip()]
+    shell = section[section.index("```bash") + 7 :]
+    shell = shell[: shell.index("```")]
+    commands = [
+        line.split()[3:] for line in shell.splitlines() if line.startswith("support-kpi metrics query --metrics")
+    ]
+    assert len(statements) == len(commands) == 3
+    return list(zip(statements, commands, strict=True))
+
+
+def check_readme_question(run: CliRun, number: int, work: Path) -> None:
+    """README question ``number``: the SQL on the mart and the semantic layer give the same rows."""
+    statement, arguments = readme_questions()[number]
+    arguments = [a for a in arguments if a not in ("--csv", "csat.csv")]
+    con = open_mart(run.mart_path)
+    try:
+        by_sql = {tuple(str(v)[:10] for v in row[:-1]): row[-1] for row in con.execute(statement).fetchall()}
+    finally:
+        con.close()
+    out = work / "question.csv"
+    done = support_kpi("metrics", "query", "--data-dir", str(run.data_dir), *arguments, "--csv", str(out))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    with out.open() as handle:
+        by_mf = {
+            tuple(row[column][:10] for column in list(row)[:-1]): float(row[list(row)[-1]])
+            if row[list(row)[-1]]
+            else None
+            for row in csv.DictReader(handle)
+            if all(row[column] for column in list(row)[:-1])
+        }
+    assert by_sql, statement
+    assert set(by_sql) == set(by_mf)
+    for key, value in by_sql.items():
+        assert by_mf[key] == (None if value is None else pytest.approx(value, rel=1e-9)), key
+
+
+def test_readme_question_1_helpdesk(golden_run: CliRun, tmp_path: Path) -> None:
+    check_readme_question(golden_run, 0, tmp_path)
+
+
+def test_readme_question_2_telephony(golden_telephony_run: CliRun, tmp_path: Path) -> None:
+    check_readme_question(golden_telephony_run, 1, tmp_path)
+
+
+def test_readme_question_3_surveys(golden_surveys_run: CliRun, tmp_path: Path) -> None:
+    check_readme_question(golden_surveys_run, 2, tmp_path)
