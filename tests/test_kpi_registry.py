@@ -379,3 +379,20 @@ def test_helpdesk_volume_and_backlog_rows(empty_warehouse: Path, tmp_path: Path)
             expected[(month, kpi_id)] = (figure, None, figure)
     got = registry_rows(empty_warehouse, tmp_path, statements)
     assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected} | {"tickets_resolved_change_pct"}), expected)
+
+
+def test_cost_per_ticket_rows(empty_warehouse: Path, tmp_path: Path) -> None:
+    """Costs of m / tickets created in m, in the months with costs: a month with costs and no
+    tickets has a row with a null value; tickets in a month without costs give no row (they are not
+    in kpi_costs_monthly)."""
+    statements = [
+        "insert into mart.kpi_costs_monthly (month, operating_costs_reporting, cost_rows, tickets_created) values "
+        "('2024-01-01', 10917, 3, 4), ('2025-03-01', 8720, 2, 0)",
+        "insert into mart.fct_tickets (ticket_id, created_month) values ('t1', '2024-02-01')",
+    ]
+    expected = {
+        (date(2024, 1, 1), "cost_per_ticket"): (10917, 4, 2729.25),
+        (date(2025, 3, 1), "cost_per_ticket"): (8720, 0, None),
+    }
+    got = registry_rows(empty_warehouse, tmp_path, statements)
+    assert_rows(of_kpis(got, {"cost_per_ticket"}), expected)

@@ -27,6 +27,7 @@ FAMILIES = {
     "golden_telephony_run": {"telephony"},
     "golden_surveys_run": {"surveys"},
     "golden_web_run": {"self_service_social"},
+    "golden_customers_run": {"costs"},
 }
 Values = dict[tuple[str, date], float | None]
 
@@ -170,6 +171,10 @@ def test_surveys(golden_surveys_run: CliRun, tmp_path: Path) -> None:
 
 def test_self_service_and_social(golden_web_run: CliRun, tmp_path: Path) -> None:
     check_fixture(golden_web_run, FAMILIES["golden_web_run"], tmp_path)
+
+
+def test_costs(golden_customers_run: CliRun, tmp_path: Path) -> None:
+    check_fixture(golden_customers_run, FAMILIES["golden_customers_run"], tmp_path)
 
 
 def test_saved_queries_answer_from_the_mart(golden_run: CliRun, tmp_path: Path) -> None:

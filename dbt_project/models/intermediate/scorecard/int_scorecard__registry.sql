@@ -15,6 +15,7 @@
 -- depends_on: {{ ref('kpi_self_service_monthly') }}
 -- depends_on: {{ ref('kpi_social_daily') }}
 -- depends_on: {{ ref('kpi_helpdesk_monthly') }}
+-- depends_on: {{ ref('kpi_costs_monthly') }}
 -- depends_on: {{ ref('int_kpi__helpdesk_months') }}
 -- depends_on: {{ ref('int_telephony__months') }}
 -- depends_on: {{ ref('int_survey__months') }}

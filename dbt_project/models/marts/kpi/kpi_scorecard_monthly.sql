@@ -41,18 +41,6 @@ customers as (
 
 ),
 
-costs as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__costs') }}
-
-),
-
 definitions as (
 
     select
@@ -83,8 +71,6 @@ scorecard_rows as (
     select * from contacts
     union all
     select * from customers
-    union all
-    select * from costs
 
 ),
 

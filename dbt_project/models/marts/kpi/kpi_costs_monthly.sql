@@ -1,5 +1,6 @@
 -- Operating costs per month (the months that have at least one cost row) in the reporting
--- currency, with the tickets created in that month (0 when none): the parts of cost_per_ticket.
+-- currency, with the tickets created in that month (0 when none): the parts of cost_per_ticket,
+-- measured by the KPI registry (semantic model cost_months) in exactly these months.
 with
 
 costs as (
