@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ def unchecked(cases: Iterable[Kpi], kpi_ids: Iterable[str], months: Iterable[dt.
     return {(kpi_id, month) for kpi_id in kpi_ids for month in months} - checked
 
 
-# The helpdesk family of the scorecard (int_scorecard__helpdesk_*.sql), as the connector tests
-# check it for every vendor fixture.
+# The helpdesk families of the KPI registry (models/marts/kpi/registry/_kpis__helpdesk_*.yml), as the
+# connector tests check them for every vendor fixture.
 HELPDESK_KPI_IDS = (
     "tickets_created",
     "tickets_resolved",
@@ -95,13 +95,13 @@ HELPDESK_KPI_IDS = (
     "customer_replies_per_ticket",
     "recurring_incident_tickets",
 )
-SCORECARD_MODELS = Path(__file__).parents[1] / "dbt_project" / "models" / "intermediate" / "scorecard"
+KPI_REGISTRY = Path(__file__).parents[1] / "dbt_project" / "models" / "marts" / "kpi" / "registry"
 
 
-def helpdesk_kpi_ids_in_sql() -> set[str]:
-    """Every kpi_id the helpdesk scorecard models emit, read from their SQL."""
-    models = SCORECARD_MODELS.glob("int_scorecard__helpdesk_*.sql")
-    return {kpi_id for model in models for kpi_id in re.findall(r"'(\w+)' as kpi_id", model.read_text())}
+def helpdesk_kpi_ids_in_registry() -> set[str]:
+    """Every kpi_id the helpdesk families of the KPI registry declare, read from their YAML."""
+    files = KPI_REGISTRY.glob("_kpis__helpdesk_*.yml")
+    return {metric["name"] for path in files for metric in yaml.safe_load(path.read_text())["metrics"]}
 
 
 def assert_figures(

@@ -66,7 +66,7 @@ import pytest
 
 from dagster_project.publish import open_mart
 from tests.conftest import FIXTURES, CliRun, run_pipeline
-from tests.golden import HELPDESK_KPI_IDS, assert_figures, helpdesk_kpi_ids_in_sql, scorecard_months
+from tests.golden import HELPDESK_KPI_IDS, assert_figures, helpdesk_kpi_ids_in_registry, scorecard_months
 
 FRESHDESK_LANDING = FIXTURES / "freshdesk" / "landing"
 FEB, MAR = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
@@ -173,7 +173,7 @@ def freshdesk_mart(freshdesk_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]
 
 def test_every_helpdesk_kpi_is_checked() -> None:
     """Every kpi_id of the helpdesk scorecard models, each in both months."""
-    assert helpdesk_kpi_ids_in_sql() == set(HELPDESK_KPI_IDS)
+    assert helpdesk_kpi_ids_in_registry() == set(HELPDESK_KPI_IDS)
     assert set(SCORECARD) == {(kpi_id, month) for kpi_id in HELPDESK_KPI_IDS for month in (FEB, MAR)}
 
 

@@ -73,7 +73,7 @@ from tests.conftest import FIXTURES, CliRun, run_pipeline
 from tests.golden import (
     HELPDESK_KPI_IDS,
     assert_figures,
-    helpdesk_kpi_ids_in_sql,
+    helpdesk_kpi_ids_in_registry,
     scorecard_months,
 )
 
@@ -171,7 +171,7 @@ def zendesk_mart(zendesk_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def test_every_helpdesk_kpi_is_checked() -> None:
     """Every kpi_id of the helpdesk scorecard models, each in both months."""
-    assert helpdesk_kpi_ids_in_sql() == set(HELPDESK_KPI_IDS)
+    assert helpdesk_kpi_ids_in_registry() == set(HELPDESK_KPI_IDS)
     assert set(SCORECARD) == {(kpi_id, month) for kpi_id in HELPDESK_KPI_IDS for month in (SEP, OCT)}
 
 
