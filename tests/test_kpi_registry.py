@@ -133,9 +133,29 @@ JANUARY = {
 }
 
 
-def registry_rows(empty_warehouse: Path, work: Path, statements: list[str]) -> dict[tuple[date, str], tuple]:
-    """``{(month, kpi_id): (numerator, denominator, value)}`` of int_scorecard__registry run once on
-    a copy of the empty warehouse changed by ``statements``."""
+Rows = dict[tuple[date, str], tuple]
+MONTHS_TABLES = (
+    "intermediate.int_kpi__helpdesk_months",
+    "intermediate.int_survey__months",
+    "intermediate.int_web__months",
+)
+
+
+@pytest.fixture(scope="module")
+def registry_scenarios(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Rows:
+    """``{(month, kpi_id): (numerator, denominator, value)}`` of int_scorecard__registry, run ONCE on
+    a copy of the empty warehouse holding every scenario's hand-made rows (the scenarios below use
+    months or KPIs apart, so each test reads its own rows; two may list the same month)."""
+    work = tmp_path_factory.mktemp("registry-scenarios")
+    statements = [
+        *HELPDESK_SPEED_STATEMENTS,
+        *SURVEYS_STATEMENTS,
+        *SELF_SERVICE_STATEMENTS,
+        *SOCIAL_STATEMENTS,
+        *HELPDESK_VOLUME_STATEMENTS,
+        *COSTS_STATEMENTS,
+        *(f"create or replace table {table} as select distinct month from {table}" for table in MONTHS_TABLES),
+    ]
     warehouse = tampered_copy(empty_warehouse, work, statements)
     (work / "target").mkdir()
     shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", work / "target")
@@ -153,6 +173,16 @@ def registry_rows(empty_warehouse: Path, work: Path, statements: list[str]) -> d
     return got
 
 
+def of_scenario(
+    got: Rows, expected: Rows, also: frozenset[str] = frozenset(), empty: frozenset[date] = frozenset()
+) -> Rows:
+    """The rows of ``got`` in the scenario's months and of its KPIs, with ``also`` (KPIs that must
+    have no row in some of those months) and ``empty`` (months where its KPIs must have no row)."""
+    months = {month for month, _ in expected} | empty
+    kpi_ids = {kpi_id for _, kpi_id in expected} | also
+    return {key: figures for key, figures in got.items() if key[0] in months and key[1] in kpi_ids}
+
+
 def assert_rows(got: dict[tuple[date, str], tuple], expected: dict[tuple[date, str], tuple]) -> None:
     assert set(got) == set(expected)
     for key, (numerator, denominator, value) in expected.items():
@@ -161,48 +191,52 @@ def assert_rows(got: dict[tuple[date, str], tuple], expected: dict[tuple[date, s
         assert got[key][2] == (None if value is None else pytest.approx(value, abs=1e-9)), key
 
 
-def test_helpdesk_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+HELPDESK_SPEED_STATEMENTS = [
+    "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
+    *(
+        f"insert into mart.fct_tickets ({TICKET_COLUMNS}) values "
+        f"('t{number}', {', '.join('null' if v is None else repr(v) for v in row)})"
+        for number, row in enumerate(TICKETS)
+    ),
+    "insert into mart.fct_ticket_replies (reply_event_id, ticket_id, replied_month, response_minutes) "
+    "values ('r1', 't0', '2026-01-01', 12.5), ('r2', 't1', '2026-01-01', null)",
+]
+
+
+def test_helpdesk_rows_match_hand_values(registry_scenarios: Rows) -> None:
     """January has five tickets and two replies; February has helpdesk data but nothing measured:
     every helpdesk KPI of the registry has a February row with 0 / 0 and a null value."""
-    statements = [
-        "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
-        *(
-            f"insert into mart.fct_tickets ({TICKET_COLUMNS}) values "
-            f"('t{number}', {', '.join('null' if v is None else repr(v) for v in row)})"
-            for number, row in enumerate(TICKETS)
-        ),
-        "insert into mart.fct_ticket_replies (reply_event_id, ticket_id, replied_month, response_minutes) "
-        "values ('r1', 't0', '2026-01-01', 12.5), ('r2', 't1', '2026-01-01', null)",
-    ]
     expected = {(date(2026, 1, 1), kpi_id): figures for kpi_id, figures in JANUARY.items()}
     expected |= {(date(2026, 2, 1), kpi_id): (0, 0, None) for kpi_id in JANUARY}
-    got = registry_rows(empty_warehouse, tmp_path, statements)
-    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected), expected)
 
 
-def test_survey_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+SURVEY_COLUMNS = (
+    "response_id, sent_month, responded_month, survey_type, is_answered, is_csat_positive, nps_category, "
+    "ces_score_1_to_7, has_comment, is_comment_replied"
+)
+SURVEYS_STATEMENTS = [
+    "insert into intermediate.int_survey__months values ('2026-01-01'), ('2026-02-01'), ('2026-03-01')",
+    f"insert into mart.fct_survey_responses ({SURVEY_COLUMNS}) values "
+    "('s1', '2026-01-01', '2026-01-01', 'csat', true, true, null, null, true, true), "
+    "('s2', '2026-01-01', '2026-01-01', 'nps', true, null, 'detractor', null, true, false), "
+    "('s3', '2026-01-01', null, 'csat', false, null, null, null, false, false), "
+    "('s4', '2026-01-01', null, 'nps', false, null, null, null, false, false), "
+    "('s5', '2026-01-01', '2026-02-01', 'ces', true, null, null, 5.5, false, false)",
+    "insert into mart.fct_quality_reviews (review_id, criterion, reviewed_month, weighted_score, "
+    "weighted_max_score) values ('q1', 'tone', '2026-01-01', 4, 5), ('q1', 'accuracy', '2026-01-01', 12, 20), "
+    "('q2', 'tone', '2026-03-01', 3, 4)",
+]
+
+
+def test_survey_rows_match_hand_values(registry_scenarios: Rows) -> None:
     """Jan: 5 surveys sent: a csat positive and an nps detractor answered in Jan, a ces answered in
     Feb, 1 unanswered csat and 1 unanswered nps: response rate 3 / 5 (by sent month), csat 1 / 1
     (the unanswered csat is not in the score), nps (0 - 1) / 1 x 100. One answer with a comment
     that got a reply, one without -> 1 / 2. Jan IQS: (4 + 12) / (5 + 20). Feb only has the answer
     to the January ces (5.5): response rate 0 / 0 = null, CES 5.5 / 1, other ratios 0 / 0. Mar has
     a review only: 3 / 4."""
-    columns = (
-        "response_id, sent_month, responded_month, survey_type, is_answered, is_csat_positive, nps_category, "
-        "ces_score_1_to_7, has_comment, is_comment_replied"
-    )
-    statements = [
-        "insert into intermediate.int_survey__months values ('2026-01-01'), ('2026-02-01'), ('2026-03-01')",
-        f"insert into mart.fct_survey_responses ({columns}) values "
-        "('s1', '2026-01-01', '2026-01-01', 'csat', true, true, null, null, true, true), "
-        "('s2', '2026-01-01', '2026-01-01', 'nps', true, null, 'detractor', null, true, false), "
-        "('s3', '2026-01-01', null, 'csat', false, null, null, null, false, false), "
-        "('s4', '2026-01-01', null, 'nps', false, null, null, null, false, false), "
-        "('s5', '2026-01-01', '2026-02-01', 'ces', true, null, null, 5.5, false, false)",
-        "insert into mart.fct_quality_reviews (review_id, criterion, reviewed_month, weighted_score, "
-        "weighted_max_score) values ('q1', 'tone', '2026-01-01', 4, 5), ('q1', 'accuracy', '2026-01-01', 12, 20), "
-        "('q2', 'tone', '2026-03-01', 3, 4)",
-    ]
     zero = (0, 0, None)
     january, february, march = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
     expected = {
@@ -225,12 +259,8 @@ def test_survey_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) ->
             "feedback_response_rate_pct",
         ):
             expected.setdefault((month, kpi_id), zero)
-    got = registry_rows(empty_warehouse, tmp_path, statements)
-    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
-
-
-def of_kpis(got: dict[tuple[date, str], tuple], kpi_ids: set[str]) -> dict[tuple[date, str], tuple]:
-    return {key: figures for key, figures in got.items() if key[1] in kpi_ids}
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected), expected)
 
 
 SELF_SERVICE_COLUMNS = (
@@ -240,17 +270,19 @@ SELF_SERVICE_COLUMNS = (
 )
 
 
-def test_self_service_rows_match_hand_values(empty_warehouse: Path, tmp_path: Path) -> None:
+SELF_SERVICE_STATEMENTS = [
+    "insert into intermediate.int_web__months values ('2025-01-01'), ('2025-02-01')",
+    f"insert into mart.kpi_self_service_monthly ({SELF_SERVICE_COLUMNS}) values "
+    "('2025-01-01', 9, 8, 107500, 1, 1, 7, 1, 6, 4, 3, 2, 1, 6), "
+    "('2025-02-01', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)",
+]
+
+
+def test_self_service_rows_match_hand_values(registry_scenarios: Rows) -> None:
     """January: 9 kb views, 8 unique, 107 500 ms -> 107.5 s / 9; 1 bounce of 7 kb sessions; 1 up and
     1 down -> 50 %; 8 unique views / 6 tickets; 6 bot conversations, 4 resolved; 3 posts; 2 threads,
     1 answered. February is a web month with nothing but a forum post: counts 0, every ratio 0 / 0."""
-    statements = [
-        "insert into intermediate.int_web__months values ('2026-01-01'), ('2026-02-01')",
-        f"insert into mart.kpi_self_service_monthly ({SELF_SERVICE_COLUMNS}) values "
-        "('2026-01-01', 9, 8, 107500, 1, 1, 7, 1, 6, 4, 3, 2, 1, 6), "
-        "('2026-02-01', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)",
-    ]
-    january, february = date(2026, 1, 1), date(2026, 2, 1)
+    january, february = date(2025, 1, 1), date(2025, 2, 1)
     expected = {
         (january, "kb_article_views"): (9, None, 9),
         (january, "kb_unique_article_views"): (8, None, 8),
@@ -268,8 +300,8 @@ def test_self_service_rows_match_hand_values(empty_warehouse: Path, tmp_path: Pa
     }
     for kpi_id, (_, denominator, _) in list((k[1], v) for k, v in expected.items() if k[0] == january):
         expected.setdefault((february, kpi_id), (0, None, 0) if denominator is None else (0, 0, None))
-    got = registry_rows(empty_warehouse, tmp_path, statements)
-    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected), expected)
 
 
 SOCIAL_COLUMNS = (
@@ -279,20 +311,22 @@ SOCIAL_COLUMNS = (
 )
 
 
-def test_social_rows_have_two_spines(empty_warehouse: Path, tmp_path: Path) -> None:
+SOCIAL_STATEMENTS = [
+    "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
+    "insert into intermediate.int_web__months values ('2026-01-01'), ('2026-03-01')",
+    f"insert into mart.kpi_social_daily ({SOCIAL_COLUMNS}) values "
+    "('2026-01-02', '2026-01-01', 'twitter', 3, 1, 3, 1, 1, 30, 1, 1, 1), "
+    "('2026-01-31', '2026-01-01', 'facebook', 2, 0, 1, 1, 1, 240, 1, 0, 0), "
+    "('2026-03-03', '2026-03-01', 'twitter', 1, 0, 0, 0, 0, 0, 0, 0, 0)",
+]
+
+
+def test_social_rows_have_two_spines(registry_scenarios: Rows) -> None:
     """Helpdesk months Jan and Feb, web months Jan and Mar. Jan: two social tickets with first
     replies of 30 and 240 min -> 135; one first resolved within SLA, one not -> 50 %; engagement
     3 + 2, negative 1 of 4 with sentiment, 1 social bot resolved. Feb (helpdesk only): social_tickets
     0, ratios null, no web-KPI row. Mar (web only): no social-ticket rows; no feedback with
     sentiment -> negative feedback null."""
-    statements = [
-        "insert into intermediate.int_kpi__helpdesk_months values ('2026-01-01'), ('2026-02-01')",
-        "insert into intermediate.int_web__months values ('2026-01-01'), ('2026-03-01')",
-        f"insert into mart.kpi_social_daily ({SOCIAL_COLUMNS}) values "
-        "('2026-01-02', '2026-01-01', 'twitter', 3, 1, 3, 1, 1, 30, 1, 1, 1), "
-        "('2026-01-31', '2026-01-01', 'facebook', 2, 0, 1, 1, 1, 240, 1, 0, 0), "
-        "('2026-03-03', '2026-03-01', 'twitter', 1, 0, 0, 0, 0, 0, 0, 0, 0)",
-    ]
     january, february, march = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
     expected = {
         (january, "social_tickets"): (2, None, 2),
@@ -308,8 +342,8 @@ def test_social_rows_have_two_spines(empty_warehouse: Path, tmp_path: Path) -> N
         (march, "social_negative_feedback_pct"): (0, 0, None),
         (march, "social_bot_resolved"): (0, None, 0),
     }
-    got = registry_rows(empty_warehouse, tmp_path, statements)
-    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected}), expected)
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected), expected)
 
 
 HELPDESK_MONTHLY_COLUMNS = (
@@ -318,29 +352,31 @@ HELPDESK_MONTHLY_COLUMNS = (
 )
 
 
-def test_helpdesk_volume_and_backlog_rows(empty_warehouse: Path, tmp_path: Path) -> None:
-    """Nov 2025, Dec 2025 and Feb 2026 have helpdesk data, Jan 2026 not. Nov: 2 created, nothing
+VOLUME_TICKETS = [
+    ("v1", "2024-11-01", False, False),
+    ("v7", "2024-11-01", False, False),
+    ("v2", "2024-12-01", False, True),
+    ("v3", "2024-12-01", False, False),
+    ("v4", "2024-12-01", True, False),
+    ("v5", "2024-12-01", False, False),
+    ("v8", "2024-12-01", False, False),
+]
+HELPDESK_VOLUME_STATEMENTS = [
+    "insert into intermediate.int_kpi__helpdesk_months values ('2024-11-01'), ('2024-12-01'), ('2025-02-01')",
+    "insert into mart.fct_tickets (ticket_id, created_month, is_reassigned, is_escalated) values "
+    + ", ".join(f"('{t}', '{m}', {r}, {e})" for t, m, r, e in VOLUME_TICKETS),
+    f"insert into mart.kpi_helpdesk_monthly ({HELPDESK_MONTHLY_COLUMNS}) values "
+    "('2024-11-01', 0, 0, 0, 2, 2, 0), ('2024-12-01', 2, 1, 2, 3, 1, 1), ('2025-02-01', 1, 0, 0, 2, 0, 2)",
+]
+
+
+def test_helpdesk_volume_and_backlog_rows(registry_scenarios: Rows) -> None:
+    """Nov 2024, Dec 2024 and Feb 2025 have helpdesk data, Jan 2025 not. Nov: 2 created, nothing
     resolved; no previous month with data -> no change row. Dec: 5 created (1 reassigned, 1
     escalated), 2 resolved after 0 in Nov -> change 2 / 0 = null, rate 2 / 5; 1 reopened, 2
     recurring. Feb: nothing created, 1 resolved -> rate 1 / 0 null, escalated 0 / 0 null; Jan has no
     data -> no change row. Stocks as given, a count per month."""
-    tickets = [
-        ("t1", "2025-11-01", False, False),
-        ("t7", "2025-11-01", False, False),
-        ("t2", "2025-12-01", False, True),
-        ("t3", "2025-12-01", False, False),
-        ("t4", "2025-12-01", True, False),
-        ("t5", "2025-12-01", False, False),
-        ("t8", "2025-12-01", False, False),
-    ]
-    statements = [
-        "insert into intermediate.int_kpi__helpdesk_months values ('2025-11-01'), ('2025-12-01'), ('2026-02-01')",
-        "insert into mart.fct_tickets (ticket_id, created_month, is_reassigned, is_escalated) values "
-        + ", ".join(f"('{t}', '{m}', {r}, {e})" for t, m, r, e in tickets),
-        f"insert into mart.kpi_helpdesk_monthly ({HELPDESK_MONTHLY_COLUMNS}) values "
-        "('2025-11-01', 0, 0, 0, 2, 2, 0), ('2025-12-01', 2, 1, 2, 3, 1, 1), ('2026-02-01', 1, 0, 0, 2, 0, 2)",
-    ]
-    november, december, february = date(2025, 11, 1), date(2025, 12, 1), date(2026, 2, 1)
+    november, december, february = date(2024, 11, 1), date(2024, 12, 1), date(2025, 2, 1)
     expected = {
         (november, "tickets_created"): (2, None, 2),
         (november, "tickets_resolved"): (0, None, 0),
@@ -377,22 +413,29 @@ def test_helpdesk_volume_and_backlog_rows(empty_warehouse: Path, tmp_path: Path)
             strict=True,
         ):
             expected[(month, kpi_id)] = (figure, None, figure)
-    got = registry_rows(empty_warehouse, tmp_path, statements)
-    assert_rows(of_kpis(got, {kpi_id for _, kpi_id in expected} | {"tickets_resolved_change_pct"}), expected)
+    got = registry_scenarios
+    assert_rows(
+        of_scenario(
+            got, expected, also=frozenset({"tickets_resolved_change_pct"}), empty=frozenset({date(2025, 1, 1)})
+        ),
+        expected,
+    )
 
 
-def test_cost_per_ticket_rows(empty_warehouse: Path, tmp_path: Path) -> None:
+COSTS_STATEMENTS = [
+    "insert into mart.kpi_costs_monthly (month, operating_costs_reporting, cost_rows, tickets_created) values "
+    "('2024-01-01', 10917, 3, 4), ('2025-03-01', 8720, 2, 0)",
+    "insert into mart.fct_tickets (ticket_id, created_month) values ('c1', '2024-02-01')",
+]
+
+
+def test_cost_per_ticket_rows(registry_scenarios: Rows) -> None:
     """Costs of m / tickets created in m, in the months with costs: a month with costs and no
     tickets has a row with a null value; tickets in a month without costs give no row (they are not
     in kpi_costs_monthly)."""
-    statements = [
-        "insert into mart.kpi_costs_monthly (month, operating_costs_reporting, cost_rows, tickets_created) values "
-        "('2024-01-01', 10917, 3, 4), ('2025-03-01', 8720, 2, 0)",
-        "insert into mart.fct_tickets (ticket_id, created_month) values ('t1', '2024-02-01')",
-    ]
     expected = {
         (date(2024, 1, 1), "cost_per_ticket"): (10917, 4, 2729.25),
         (date(2025, 3, 1), "cost_per_ticket"): (8720, 0, None),
     }
-    got = registry_rows(empty_warehouse, tmp_path, statements)
-    assert_rows(of_kpis(got, {"cost_per_ticket"}), expected)
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected, empty=frozenset({date(2024, 2, 1)})), expected)
