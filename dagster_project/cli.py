@@ -282,6 +282,13 @@ def metrics_list(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
     _mf(data_dir, ["list", *(ctx.args or ["metrics"])])
 
 
+@metrics_app.command("validate", context_settings=PASS_THROUGH)
+def metrics_validate(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
+    """`mf validate-configs` of the published semantic manifest (add `--skip-dw` to leave out the
+    queries against the mart)."""
+    _mf(data_dir, ["validate-configs", *ctx.args])
+
+
 @metrics_app.command("query", context_settings=PASS_THROUGH)
 def metrics_query(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
     """`mf query …` against the published mart, read-only: e.g. `--metrics csat_pct --group-by

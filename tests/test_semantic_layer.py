@@ -258,3 +258,15 @@ def test_readme_question_2_telephony(golden_telephony_run: CliRun, tmp_path: Pat
 
 def test_readme_question_3_surveys(golden_surveys_run: CliRun, tmp_path: Path) -> None:
     check_readme_question(golden_surveys_run, 2, tmp_path)
+
+
+def test_metricflow_validates_the_published_manifest(golden_run: CliRun) -> None:
+    """MetricFlow's own checks of the semantic models, metrics and saved queries, the queries
+    against the published mart included: no error, future error or warning."""
+    done = support_kpi("metrics", "validate", "--data-dir", str(golden_run.data_dir), "--show-all")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    # the manifest's semantics, then semantic models, dimensions, entities, measures and metrics
+    # queried against the mart: each reports its count
+    reports = output.count("(ERRORS: ")
+    assert reports >= 6 and output.count("(ERRORS: 0, FUTURE_ERRORS: 0, WARNINGS: 0)") == reports, output[-3000:]
