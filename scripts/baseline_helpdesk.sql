@@ -12,7 +12,7 @@
 -- Reporting time zone: UTC.
 -- Timestamps without an offset are read as UTC, timestamps with one are converted.
 --
--- Same definitions as the mart (the shared spec's kpis.md, seeds/kpi_definitions.csv): the latest
+-- Same definitions as the mart (the shared spec's kpis.md, the KPI registry): the latest
 -- ticket version wins (updated_at, then later file, then later line); a re-delivered event_id
 -- keeps its latest copy.
 -- KPIs covered (19 of the 25 a helpdesk-only landing dir gives the scorecard): tickets_created,

@@ -94,6 +94,8 @@ HELPDESK_KPI_IDS = (
     "agent_replies_per_ticket",
     "customer_replies_per_ticket",
     "recurring_incident_tickets",
+    "contact_volume",
+    "repeat_contact_rate_pct",
 )
 KPI_REGISTRY = Path(__file__).parents[1] / "dbt_project" / "models" / "marts" / "kpi" / "registry"
 

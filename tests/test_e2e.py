@@ -131,7 +131,7 @@ def test_missing_required_column_fails_the_run_naming_file_and_column(demo_run: 
 
 
 def test_demo_scorecard_has_every_kpi_in_its_latest_complete_month(demo_run: CliRun) -> None:
-    """Every kpi_id of mart.kpi_definitions (the registry and the seed catalogue) has a row in the
+    """Every kpi_id of mart.kpi_definitions (the KPI registry) has a row in the
     demo's last complete month, the web and social ones included, and the printed scorecard shows them."""
     con = open_mart(demo_run.mart_path)
     try:

@@ -154,6 +154,13 @@ SCORECARD: dict[tuple[str, dt.date], tuple[float | None, float | None, float | N
     ("customer_replies_per_ticket", MAR): (0.5, 1, 2),  # 110 1 (Mar 4 09:00), 112 0
     ("recurring_incident_tickets", FEB): (1, 1, None),  # 103
     ("recurring_incident_tickets", MAR): (1, 1, None),  # 109; not 112 (106 is deleted)
+    # ------------------------------------------------------------------ contacts (tickets only: no calls, no bot)
+    ("contact_volume", FEB): (6, 6, None),
+    ("contact_volume", MAR): (4, 4, None),  # 113 is quarantined
+    # requesters: Feb 9001 twice (101, 103), 9003, 9007, 9002, 9004 once (106 deleted, 107 spam)
+    # -> 1 of 5; Mar 9001, 9005, 9002, 9006 once each -> 0 of 4
+    ("repeat_contact_rate_pct", FEB): (20.0, 1, 5),
+    ("repeat_contact_rate_pct", MAR): (0.0, 0, 4),
 }
 
 

@@ -8,7 +8,6 @@ model run once on hand-made fact rows in a copy of the empty warehouse.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import shutil
@@ -19,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import REPO, dbt, tampered_copy
+from tests.conftest import dbt, tampered_copy
 
 LANGUAGES = ("sv", "fi", "da", "ru")
 UNITS = {"count", "percent", "minutes", "business_minutes", "hours", "seconds", "score", "ratio", "currency"}
@@ -28,12 +27,6 @@ UNITS = {"count", "percent", "minutes", "business_minutes", "hours", "seconds", 
 def registry_kpis(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every KPI of the registry by kpi_id: the metrics whose config.meta has a ``kpi`` entry."""
     return {m["name"]: m for m in manifest["metrics"].values() if m["config"]["meta"].get("kpi")}
-
-
-def seeded_kpi_ids() -> set[str]:
-    """The KPIs of families not yet moved into the registry (seeds/kpi_definitions.csv)."""
-    with (REPO / "seeds" / "kpi_definitions.csv").open(encoding="utf-8") as handle:
-        return {row["kpi_id"] for row in csv.DictReader(handle)}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +56,7 @@ def test_value_is_numerator_over_denominator(manifest: dict[str, Any]) -> None:
     for kpi_id, metric in registry_kpis(manifest).items():
         entry = metric["config"]["meta"]["kpi"]
         if metric["type"] == "simple":
-            assert entry["unit"] == "count" and "numerator" not in entry, kpi_id
+            assert entry["unit"] in {"count", "currency"} and "numerator" not in entry, kpi_id
             assert not metric["filter"] and not metric["type_params"]["measure"]["filter"], kpi_id
             # A month with rows for other metrics but none for the count shows 0, as the scorecard.
             assert metric["type_params"]["measure"]["fill_nulls_with"] == 0, kpi_id
@@ -91,9 +84,21 @@ def test_benchmarks_are_complete(manifest: dict[str, Any]) -> None:
         assert benchmark["source"].endswith(".txt") and benchmark["note"], kpi_id
 
 
-def test_no_kpi_is_declared_twice(manifest: dict[str, Any]) -> None:
-    """A KPI of the registry is not also in the seed catalogue of the families not yet moved."""
-    assert not set(registry_kpis(manifest)) & seeded_kpi_ids()
+def test_nothing_but_the_registry_lists_kpis(manifest: dict[str, Any]) -> None:
+    """The scorecard's rows come from the registry's generated model only, and the catalogue and
+    benchmarks from the registry alone: no seed, no other model adds a kpi_id."""
+    nodes = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")}
+    assert not {name for name, node in nodes.items() if node["resource_type"] == "seed"} & {
+        "kpi_definitions",
+        "kpi_benchmarks",
+    }
+    parents = {name.split(".")[-1] for name in nodes["kpi_scorecard_monthly"]["depends_on"]["nodes"]}
+    assert parents == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks"}
+    for catalogue in ("kpi_definitions", "kpi_benchmarks"):
+        assert {name.split(".")[-1] for name in nodes[catalogue]["depends_on"]["nodes"]} <= {"exchange_rates"}
+    # Only int_scorecard__registry writes scorecard rows: no other model names a kpi_id.
+    scorecard_models = {name for name, node in nodes.items() if re.search(r"\bas kpi_id\b", node.get("raw_code") or "")}
+    assert scorecard_models == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks"}
 
 
 # Hand-made rows (every other column null) and the scorecard rows worked out by hand.
@@ -138,6 +143,8 @@ MONTHS_TABLES = (
     "intermediate.int_kpi__helpdesk_months",
     "intermediate.int_survey__months",
     "intermediate.int_web__months",
+    "intermediate.int_customers__months",
+    "intermediate.int_contacts__months",
 )
 
 
@@ -154,6 +161,8 @@ def registry_scenarios(empty_warehouse: Path, tmp_path_factory: pytest.TempPathF
         *SOCIAL_STATEMENTS,
         *HELPDESK_VOLUME_STATEMENTS,
         *COSTS_STATEMENTS,
+        *CUSTOMERS_STATEMENTS,
+        *CONTACTS_STATEMENTS,
         *(f"create or replace table {table} as select distinct month from {table}" for table in MONTHS_TABLES),
     ]
     warehouse = tampered_copy(empty_warehouse, work, statements)
@@ -186,7 +195,7 @@ def of_scenario(
 def assert_rows(got: dict[tuple[date, str], tuple], expected: dict[tuple[date, str], tuple]) -> None:
     assert set(got) == set(expected)
     for key, (numerator, denominator, value) in expected.items():
-        assert got[key][0] == pytest.approx(numerator, abs=1e-9), key
+        assert got[key][0] == (None if numerator is None else pytest.approx(numerator, abs=1e-9)), key
         assert got[key][1] == (None if denominator is None else pytest.approx(denominator, abs=1e-9)), key
         assert got[key][2] == (None if value is None else pytest.approx(value, abs=1e-9)), key
 
@@ -439,3 +448,100 @@ def test_cost_per_ticket_rows(registry_scenarios: Rows) -> None:
     }
     got = registry_scenarios
     assert_rows(of_scenario(got, expected, empty=frozenset({date(2024, 2, 1)})), expected)
+
+
+LIFECYCLE_COLUMNS = (
+    "month, segment, customers_start, customers_end, customers_new, customers_new_referral, customers_lost, "
+    "customers_new_churned, loyalty_members_end, training_customers_end"
+)
+CUSTOMERS_STATEMENTS = [
+    "insert into intermediate.int_customers__months values ('2024-01-01'), ('2024-03-01'), ('2024-05-01')",
+    f"insert into mart.kpi_customer_lifecycle_monthly ({LIFECYCLE_COLUMNS}) values "
+    "('2024-01-01', 'a', 150, 150, 15, 3, 15, 0, 50, 2), ('2024-01-01', 'b', 50, 50, 5, 2, 5, 0, 0, 0), "
+    "('2024-03-01', 'a', 250, 230, 0, 0, 20, 0, 23, 0)",
+    "insert into mart.kpi_customer_lifetime_value_monthly (month, revenue_reporting, ordering_customers, "
+    "customers_active_window_start, customers_lost_window) values "
+    "('2024-03-01', 500, 2, 240, 80), ('2024-05-01', 0, 0, 100, 10)",
+    "insert into mart.kpi_customer_interactions_monthly (month, interaction_type, interactions_count) values "
+    "('2024-01-01', 'ticket', 1), ('2024-01-01', 'customer_activity', 1)",
+    "insert into mart.fct_discounts (discount_id, customer_id, granted_month, ticket_id, amount_reporting) values "
+    "('d1', 'c1', '2024-03-01', 't1', 10), ('d2', 'c1', '2024-03-01', null, null)",
+]
+
+
+def test_customer_rows_match_hand_values(registry_scenarios: Rows) -> None:
+    """The guides' worked examples. January (two segments summed): retention with S = 200, E = 200,
+    N = 20 is 90 %, churn 20 / 200, referral 5 / 20, loyalty 50 / 200, training 2 / 200, two
+    interactions / 200 customers; no discounts -> ticket share 0 / 0 = null; no CLV window -> null.
+    March: churn 20 of 250 is 8 %, no new customers -> referral 0 / 0 = null; CLV = revenue per
+    ordering customer 500 / 2 over the window's churn 80 / 240 = 750; two discounts, one for a
+    ticket, one without an amount (it counts, its amount does not). May has crm data and nothing
+    else: counts 0, ratios 0 / 0; a window with churn 10 / 100 but no order -> CLV numerator null,
+    value null."""
+    january, march, may = date(2024, 1, 1), date(2024, 3, 1), date(2024, 5, 1)
+    expected = {
+        (january, "customers_start"): (200, None, 200),
+        (january, "customers_end"): (200, None, 200),
+        (january, "customers_new"): (20, None, 20),
+        (january, "customers_lost"): (20, None, 20),
+        (january, "churn_rate_pct"): (20, 200, 10),
+        (january, "customer_retention_rate_pct"): (180, 200, 90),
+        (january, "referral_rate_pct"): (5, 20, 25),
+        (january, "customer_lifetime_value"): (None, None, None),
+        (january, "loyalty_participation_pct"): (50, 200, 25),
+        (january, "training_participation_pct"): (2, 200, 1),
+        (january, "interactions_per_customer"): (2, 200, 0.01),
+        (january, "discounts_granted"): (0, None, 0),
+        (january, "discounts_granted_amount"): (0, None, 0),
+        (january, "discounts_ticket_share_pct"): (0, 0, None),
+        (march, "customers_start"): (250, None, 250),
+        (march, "customers_end"): (230, None, 230),
+        (march, "customers_new"): (0, None, 0),
+        (march, "customers_lost"): (20, None, 20),
+        (march, "churn_rate_pct"): (20, 250, 8),
+        (march, "customer_retention_rate_pct"): (230, 250, 92),
+        (march, "referral_rate_pct"): (0, 0, None),
+        (march, "customer_lifetime_value"): (250, 1 / 3, 750),
+        (march, "loyalty_participation_pct"): (23, 230, 10),
+        (march, "training_participation_pct"): (0, 230, 0),
+        (march, "interactions_per_customer"): (0, 230, 0),
+        (march, "discounts_granted"): (2, None, 2),
+        (march, "discounts_granted_amount"): (10, None, 10),
+        (march, "discounts_ticket_share_pct"): (1, 2, 50),
+    }
+    for kpi_id, figures in [(k[1], v) for k, v in expected.items() if k[0] == january]:
+        expected[(may, kpi_id)] = (0, None, 0) if figures[1] is None else (0, 0, None)
+    expected[(may, "customer_lifetime_value")] = (None, 0.1, None)
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected, empty=frozenset({date(2024, 2, 1), date(2024, 4, 1)})), expected)
+
+
+CONTACTS_STATEMENTS = [
+    "insert into intermediate.int_contacts__months values "
+    "('2022-12-01'), ('2023-01-01'), ('2023-02-01'), ('2023-03-01')",
+    "insert into mart.kpi_contacts_monthly (month, contact_type, contacts_count) values "
+    "('2022-12-01', 'ticket', 1), ('2023-01-01', 'ticket', 4), ('2023-01-01', 'inbound_call', 2), "
+    "('2023-01-01', 'bot_conversation', 1), ('2023-03-01', 'bot_conversation', 1)",
+    "insert into mart.kpi_repeat_contacts_monthly (month, contacts_per_customer, customers_count) values "
+    "('2022-12-01', 1, 1), ('2023-01-01', 2, 2), ('2023-01-01', 1, 1)",
+]
+
+
+def test_contact_rows_match_hand_values(registry_scenarios: Rows) -> None:
+    """Contact months Dec 2022 - Mar 2023 (helpdesk, telephony or web data). Jan: 4 tickets, 2
+    inbound calls and a bot conversation -> 7 contacts; two customers with 2 contacts, one with 1 ->
+    repeat 2 / 3. Dec: one ticket of one customer -> 0 / 1. Feb: a month with data but no contact
+    -> 0, 0 / 0 = null. Mar: only a bot conversation -> volume 1, no ticket or call customer -> null."""
+    december, january, february, march = date(2022, 12, 1), date(2023, 1, 1), date(2023, 2, 1), date(2023, 3, 1)
+    expected = {
+        (december, "contact_volume"): (1, None, 1),
+        (december, "repeat_contact_rate_pct"): (0, 1, 0),
+        (january, "contact_volume"): (7, None, 7),
+        (january, "repeat_contact_rate_pct"): (2, 3, 200 / 3),
+        (february, "contact_volume"): (0, None, 0),
+        (february, "repeat_contact_rate_pct"): (0, 0, None),
+        (march, "contact_volume"): (1, None, 1),
+        (march, "repeat_contact_rate_pct"): (0, 0, None),
+    }
+    got = registry_scenarios
+    assert_rows(of_scenario(got, expected), expected)

@@ -1,7 +1,9 @@
 """The semantic layer agrees with the scorecard (issue 15): for every KPI of the registry and every
 month of the golden fixtures, `support-kpi metrics query` (MetricFlow over the published mart)
-gives the scorecard's value, and a roll-up to the quarter is the ratio of the summed numerators
-and denominators of its months (never an average of monthly values).
+gives the scorecard's value; the declared numerator and denominator over MetricFlow's input metrics
+are the scorecard's; and a roll-up to the quarter is the KPI's expression over its inputs added up
+over the quarter (flows summed, stocks at the quarter's first or last month), never an average of
+monthly values.
 
 One test per golden fixture (each shares its fixture's built warehouse); FAMILIES says which
 registry families a fixture covers, and a fast test checks that together they cover every family.
@@ -14,7 +16,9 @@ import json
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 
 from dagster_project.publish import open_mart
@@ -27,7 +31,7 @@ FAMILIES = {
     "golden_telephony_run": {"telephony"},
     "golden_surveys_run": {"surveys"},
     "golden_web_run": {"self_service_social"},
-    "golden_customers_run": {"costs"},
+    "golden_customers_run": {"customers", "costs"},
 }
 Values = dict[tuple[str, date], float | None]
 
@@ -63,39 +67,54 @@ def mf_values(run: CliRun, kpi_ids: list[str], grain: str, work: Path) -> Values
     return values
 
 
+def kpi_inputs(metric: dict[str, Any]) -> list[str]:
+    """The simple metrics a KPI is computed from (a count is its own input)."""
+    if metric["type"] == "simple":
+        return [metric["name"]]
+    return sorted({m["name"] for m in metric["type_params"]["metrics"]})
+
+
+def evaluate(expression: str, inputs: dict[str, float | None]) -> float | None:
+    """A registry expression over input metric values, evaluated by DuckDB (as the mart's SQL)."""
+    names = sorted(inputs)
+    columns = ", ".join(f"cast(? as double) as {name}" for name in names)
+    row = duckdb.execute(f"select cast(({expression}) as double) from (select {columns})", [inputs[n] for n in names])
+    return row.fetchone()[0]
+
+
 def check_fixture(run: CliRun, families: set[str], work: Path) -> None:
     manifest = json.loads((run.data_dir / "dbt" / "target" / "manifest.json").read_text())
     registry = registry_kpis(manifest)
-    # Stocks (a measure with a non-additive time dimension): a quarter's value is its last month's.
-    stock_measures = {
-        measure["name"]
+    # How an input adds up over a quarter: a flow sums its months; a stock (a measure with a
+    # non-additive time dimension) takes the first month (window_choice min: customers at the
+    # start) or the last (max: backlog and customers at the end, the 12-month CLV window).
+    window_choice = {
+        measure["name"]: (measure["non_additive_dimension"] or {}).get("window_choice")
         for model in manifest["semantic_models"].values()
         for measure in model["measures"]
-        if measure["non_additive_dimension"]
     }
-    stocks = {
-        k
-        for k, m in registry.items()
-        if m["type"] == "simple" and m["type_params"]["measure"]["name"] in stock_measures
-    }
+    metrics = {m["name"]: m for m in manifest["metrics"].values()}
     # Month-over-month changes have no quarterly value to check.
     offsets = {k for k, m in registry.items() if any(i["offset_window"] for i in m["type_params"]["metrics"])}
     kpi_ids = sorted(k for k, m in registry.items() if m["config"]["meta"]["kpi"]["family"] in families)
     con = open_mart(run.mart_path)
     try:
         scorecard = con.execute(
-            "select kpi_id, month, value, numerator, denominator, unit from mart.kpi_scorecard_monthly "
+            "select kpi_id, month, value, numerator, denominator from mart.kpi_scorecard_monthly "
             "where kpi_id in (select unnest(?))",
             [kpi_ids],
         ).fetchall()
+        every_id = {row[0] for row in con.execute("select distinct kpi_id from mart.kpi_scorecard_monthly").fetchall()}
     finally:
         con.close()
+    # Every registry KPI of the families has rows, and no scorecard row comes from anywhere else.
     assert {row[0] for row in scorecard} == set(kpi_ids)
+    assert every_id <= set(registry)
 
     # By month: MetricFlow's value is the scorecard's, and it has none the scorecard lacks.
     monthly = mf_values(run, kpi_ids, "month", work)
     checked = 0
-    for kpi_id, month, value, _numerator, _denominator, _unit in scorecard:
+    for kpi_id, month, value, _numerator, _denominator in scorecard:
         got = monthly.get((kpi_id, month))
         if value is None:
             assert got is None, (kpi_id, month, got)
@@ -118,36 +137,47 @@ def check_fixture(run: CliRun, families: set[str], work: Path) -> None:
     }
     assert extra == {}
 
-    # By quarter: the summed numerators over the summed denominators of its months.
-    sums: dict[tuple[str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    last: dict[tuple[str, date], tuple[date, float]] = {}
-    multipliers = {
-        kpi_id: 100 if entry["unit"] == "percent" else entry.get("multiplier", 1)
-        for kpi_id in kpi_ids
-        for entry in [registry[kpi_id]["config"]["meta"]["kpi"]]
-    }
-    for kpi_id, month, _value, numerator, denominator, _unit in scorecard:
-        quarter = date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
-        sums[(kpi_id, quarter)][0] += numerator
-        sums[(kpi_id, quarter)][1] += 1 if denominator is None else denominator
-        if (kpi_id, quarter) not in last or last[(kpi_id, quarter)][0] < month:
-            last[(kpi_id, quarter)] = (month, numerator)
-    quarterly = mf_values(run, sorted(set(kpi_ids) - offsets), "quarter", work)
-    for (kpi_id, quarter), (numerator, denominator) in sums.items():
+    # The input metrics by month, tied to the scorecard: the declared numerator and denominator
+    # over them are the scorecard's numerator and denominator.
+    rolled = sorted(set(kpi_ids) - offsets)
+    input_names = sorted({name for kpi_id in rolled for name in kpi_inputs(registry[kpi_id])})
+    inputs_monthly = mf_values(run, input_names, "month", work)
+    months: dict[tuple[str, date], list[date]] = defaultdict(list)
+    for kpi_id, month, _value, numerator, denominator in scorecard:
         if kpi_id in offsets:
             continue
-        if kpi_id in stocks:
-            assert quarterly[(kpi_id, quarter)] == pytest.approx(last[(kpi_id, quarter)][1], rel=1e-9), (
-                kpi_id,
-                quarter,
-            )
-        elif registry[kpi_id]["type"] == "simple":  # a count: the quarter's sum
-            assert quarterly[(kpi_id, quarter)] == pytest.approx(numerator, rel=1e-9), (kpi_id, quarter)
-        elif denominator == 0:
-            assert quarterly.get((kpi_id, quarter)) is None, (kpi_id, quarter)
+        months[(kpi_id, date(month.year, 3 * ((month.month - 1) // 3) + 1, 1))].append(month)
+        if registry[kpi_id]["type"] == "simple":
+            continue
+        entry = registry[kpi_id]["config"]["meta"]["kpi"]
+        inputs = {name: inputs_monthly.get((name, month)) or 0.0 for name in kpi_inputs(registry[kpi_id])}
+        for expression, figure in ((entry["numerator"], numerator), (entry["denominator"], denominator)):
+            got = evaluate(expression, inputs)
+            assert got == (None if figure is None else pytest.approx(figure, rel=1e-9, abs=1e-12)), (kpi_id, month)
+
+    # By quarter: each input added up over the quarter's months by its kind (never an average of
+    # monthly values), the KPI's own expression over those totals.
+    quarterly = mf_values(run, rolled, "quarter", work)
+    for (kpi_id, quarter), quarter_months in months.items():
+        inputs = {}
+        for name in kpi_inputs(registry[kpi_id]):
+            figures = {month: inputs_monthly.get((name, month)) or 0.0 for month in quarter_months}
+            choice = window_choice[metrics[name]["type_params"]["measure"]["name"]]
+            if choice == "min":
+                inputs[name] = figures[min(figures)]
+            elif choice == "max":
+                inputs[name] = figures[max(figures)]
+            else:
+                inputs[name] = sum(figures.values())
+        metric = registry[kpi_id]
+        expected = inputs[kpi_id] if metric["type"] == "simple" else evaluate(metric["type_params"]["expr"], inputs)
+        got = quarterly.get((kpi_id, quarter))
+        if expected is None:
+            assert got is None, (kpi_id, quarter, got)
+        elif got is None and metric["type"] == "simple":
+            assert expected == 0, (kpi_id, quarter)
         else:
-            expected = multipliers[kpi_id] * numerator / denominator
-            assert quarterly[(kpi_id, quarter)] == pytest.approx(expected, rel=1e-9), (kpi_id, quarter)
+            assert got == pytest.approx(expected, rel=1e-9), (kpi_id, quarter)
 
 
 def test_the_fixtures_cover_every_family_of_the_registry() -> None:
@@ -173,8 +203,34 @@ def test_self_service_and_social(golden_web_run: CliRun, tmp_path: Path) -> None
     check_fixture(golden_web_run, FAMILIES["golden_web_run"], tmp_path)
 
 
-def test_costs(golden_customers_run: CliRun, tmp_path: Path) -> None:
+def test_customers_and_costs(golden_customers_run: CliRun, tmp_path: Path) -> None:
     check_fixture(golden_customers_run, FAMILIES["golden_customers_run"], tmp_path)
+
+
+def test_customer_quarters_by_hand(golden_customers_run: CliRun, tmp_path: Path) -> None:
+    """Quarterly churn and retention of the golden customers fixture worked out by hand (ledger in
+    test_golden_customers.py): Q1 2024 starts with S = 200 (January), loses 20 + 0 + 20, gains
+    20 + 50 + 10 and ends with E = 240 -> churn 40 / 200 = 20 %, retention (240 - 80) / 200 = 80 %;
+    Q2 2024: S = 240, lost 80, new 1, E = 160 -> 33.3 % and 159 / 240. Q4 2023 (December only)
+    starts with nobody: no churn value."""
+    kpi_ids = ["customers_start", "customers_end", "churn_rate_pct", "customer_retention_rate_pct"]
+    quarterly = mf_values(golden_customers_run, kpi_ids, "quarter", tmp_path)
+    q4_2023, q1, q2 = date(2023, 10, 1), date(2024, 1, 1), date(2024, 4, 1)
+    expected = {
+        ("customers_start", q1): 200,
+        ("customers_end", q1): 240,
+        ("churn_rate_pct", q1): 20,
+        ("customer_retention_rate_pct", q1): 80,
+        ("customers_start", q2): 240,
+        ("customers_end", q2): 160,
+        ("churn_rate_pct", q2): 100 * 80 / 240,
+        ("customer_retention_rate_pct", q2): 100 * 159 / 240,
+        ("customers_start", q4_2023): 0,
+        ("customers_end", q4_2023): 200,
+    }
+    for key, value in expected.items():
+        assert quarterly[key] == pytest.approx(value, rel=1e-12), key
+    assert quarterly[("churn_rate_pct", q4_2023)] is None
 
 
 def test_saved_queries_answer_from_the_mart(golden_run: CliRun, tmp_path: Path) -> None:

@@ -152,6 +152,13 @@ SCORECARD: dict[tuple[str, dt.date], tuple[float | None, float | None, float | N
     # ------------------------------------------------------------------ recurring incidents
     ("recurring_incident_tickets", SEP): (0, 0, None),
     ("recurring_incident_tickets", OCT): (1, 1, None),  # 1010 (C1 billing, 1001 29 d 7.5 h before)
+    # ------------------------------------------------------------------ contacts (tickets only: no calls, no bot)
+    ("contact_volume", SEP): (2, 2, None),
+    ("contact_volume", OCT): (8, 8, None),
+    # requesters: Sep 5001, 5002 -> nobody twice; Oct 5003 twice (1003, 1012), 5004-5007, 5001
+    # (1010; the merged 1009 is no contact), 5002 (1011) once -> 1 of 7 customers
+    ("repeat_contact_rate_pct", SEP): (0.0, 0, 2),
+    ("repeat_contact_rate_pct", OCT): (100 / 7, 1, 7),
 }
 
 

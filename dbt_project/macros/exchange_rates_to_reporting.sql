@@ -11,7 +11,7 @@
     the currency's first rate on). A day before the first rate of c or of r has no row: the amount
     stays without a reporting value (amount_reporting null), as before.
     Used by every model that converts money (stg_crm__orders, stg_crm__discounts,
-    stg_finance__operating_costs, mart_kpi_benchmarks): the one place conversion is defined.
+    stg_finance__operating_costs, kpi_benchmarks): the one place conversion is defined.
 -#}
 {% macro exchange_rates_to_reporting() -%}
 {%- set reporting = var("reporting_currency", "EUR") | trim | upper -%}

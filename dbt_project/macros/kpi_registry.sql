@@ -2,7 +2,7 @@
   The KPI registry (DECISIONS.md "KPI registry"): every KPI is a MetricFlow metric in
   models/marts/kpi/registry/_kpis__<family>.yml whose config.meta.kpi holds its catalogue entry.
   These macros read that one declaration from dbt's graph at run time; the scorecard model
-  int_scorecard__registry turns it into rows and mart_kpi_definitions into the catalogue.
+  int_scorecard__registry turns it into rows, kpi_definitions and kpi_benchmarks into the catalogue.
 -#}
 
 {#- Every KPI of the registry, sorted by kpi_id: the metrics whose config.meta has a kpi entry. -#}

@@ -16,10 +16,18 @@
 -- depends_on: {{ ref('kpi_social_daily') }}
 -- depends_on: {{ ref('kpi_helpdesk_monthly') }}
 -- depends_on: {{ ref('kpi_costs_monthly') }}
+-- depends_on: {{ ref('kpi_contacts_monthly') }}
+-- depends_on: {{ ref('kpi_repeat_contacts_monthly') }}
+-- depends_on: {{ ref('kpi_customer_lifecycle_monthly') }}
+-- depends_on: {{ ref('kpi_customer_lifetime_value_monthly') }}
+-- depends_on: {{ ref('kpi_customer_interactions_monthly') }}
+-- depends_on: {{ ref('fct_discounts') }}
 -- depends_on: {{ ref('int_kpi__helpdesk_months') }}
 -- depends_on: {{ ref('int_telephony__months') }}
 -- depends_on: {{ ref('int_survey__months') }}
 -- depends_on: {{ ref('int_web__months') }}
+-- depends_on: {{ ref('int_contacts__months') }}
+-- depends_on: {{ ref('int_customers__months') }}
 {%- set kpis = registry_kpis() if execute else [] %}
 {%- set parts = {} %}
 {%- set inputs = {} %}

@@ -1,11 +1,11 @@
 -- The company-wide monthly scorecard: one row per (month, kpi_id), the stable interface for
--- dashboards. The KPIs of the registry (models/marts/kpi/registry/) come from
--- int_scorecard__registry; the families not yet moved there are long-form int models (month,
--- kpi_id, numerator, denominator, value) in the union. benchmark_status compares value with the
--- thresholds of mart kpi_benchmarks (see its comparison column); null without value or benchmark.
+-- dashboards. Every row comes from int_scorecard__registry, generated from the KPI registry
+-- (models/marts/kpi/registry/), with the KPI's unit and name from kpi_definitions.
+-- benchmark_status compares value with the thresholds of kpi_benchmarks (see its comparison
+-- column); null without value or benchmark.
 with
 
-registry as (
+scorecard_rows as (
 
     select
         month,
@@ -17,37 +17,13 @@ registry as (
 
 ),
 
-contacts as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__contacts') }}
-
-),
-
-customers as (
-
-    select
-        month,
-        kpi_id,
-        numerator,
-        denominator,
-        value
-    from {{ ref('int_scorecard__customers') }}
-
-),
-
 definitions as (
 
     select
         kpi_id,
         unit,
         name_en
-    from {{ ref('mart_kpi_definitions') }}
+    from {{ ref('kpi_definitions') }}
 
 ),
 
@@ -60,17 +36,7 @@ benchmarks as (
         excellent_threshold,
         meets_threshold,
         meets_threshold_upper
-    from {{ ref('mart_kpi_benchmarks') }}
-
-),
-
-scorecard_rows as (
-
-    select * from registry
-    union all
-    select * from contacts
-    union all
-    select * from customers
+    from {{ ref('kpi_benchmarks') }}
 
 ),
 

@@ -1,5 +1,6 @@
 -- Company-wide customer lifetime value per month m of int_customers__months, over the 12-month
--- window [start of m-11, start of m+1):
+-- window [start of m-11, start of m+1); customer_lifetime_value of the KPI registry divides its
+-- parts (semantic model customer_lifetime_value_months):
 --   AOV       = revenue / orders                (orders in the window, reporting currency)
 --   frequency = orders / ordering customers     (distinct customers with an order in the window)
 --   lifetime  = 1 / (lost / active)             years; active = customers active at the window

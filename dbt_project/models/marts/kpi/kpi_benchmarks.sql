@@ -1,29 +1,10 @@
-{{ config(alias='kpi_benchmarks') }}
--- Benchmarks in the mart, thresholds in the KPI's own unit: those of the KPI registry
--- (meta.kpi.benchmark of models/marts/kpi/registry/) and, for the families not yet moved
--- there, seed kpi_benchmarks. Money
--- benchmarks given in another currency (cost per ticket: 20 USD) are converted to the reporting
--- currency with the latest rate of seed exchange_rates. Named mart_kpi_benchmarks in dbt because
--- the seed already owns the name kpi_benchmarks.
+-- Benchmarks in the mart, thresholds in the KPI's own unit: meta.kpi.benchmark of the KPI registry
+-- (models/marts/kpi/registry/_kpis__<family>.yml). Money benchmarks given in another currency
+-- (cost per ticket: 20 USD) are converted to the reporting currency with the latest rate of seed
+-- exchange_rates.
 with
 
-seeded as (
-
-    select
-        kpi_id,
-        comparison,
-        benchmark_value,
-        excellent_threshold,
-        meets_threshold,
-        meets_threshold_upper,
-        benchmark_currency,
-        source,
-        source_note
-    from {{ ref('kpi_benchmarks') }}
-
-),
-
-registry as (
+benchmarks as (
 
     {%- for kpi in (registry_kpis() if execute else []) | selectattr('config.meta.kpi.benchmark') %}
     {%- set benchmark = kpi.config.meta.kpi.benchmark %}
@@ -43,18 +24,18 @@ registry as (
         {{ registry_text(benchmark.note) }} as source_note
     {%- else %}
         -- (no registry at parse or lint time: the same columns, no rows)
-        select *
-        from seeded
+        select
+            cast(null as varchar) as kpi_id,
+            cast(null as varchar) as comparison,
+            cast(null as double) as benchmark_value,
+            cast(null as double) as excellent_threshold,
+            cast(null as double) as meets_threshold,
+            cast(null as double) as meets_threshold_upper,
+            cast(null as varchar) as benchmark_currency,
+            cast(null as varchar) as source,
+            cast(null as varchar) as source_note
         where false
     {%- endfor %}
-
-),
-
-benchmarks as (
-
-    select * from seeded
-    union all
-    select * from registry
 
 ),
 
