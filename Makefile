@@ -18,7 +18,7 @@ TEST_WORKERS ?= 2
 # `BENCH_SCALES="1 10 100" make bench` adds scale 100 (about an hour here; not part of CI).
 BENCH_SCALES ?= 1 10
 
-.PHONY: setup run test test-fast lint bench ui clean
+.PHONY: setup browser run test test-fast lint bench ui clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download its own here).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the dashboard's browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 run: $(STAMP)
 	@if [ ! -d "$(LANDING)/helpdesk" ]; then \
@@ -39,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check dagster_project demo_generator tests scripts
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
 
-test: $(STAMP) lint
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 test-fast: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -115,6 +116,9 @@ def run(
     finally:
         con.close()
     console.print(f"published mart: {settings.mart_path}")
+    dashboard_index = settings.data_dir / "dashboard" / "index.html"
+    if dashboard_index.exists():
+        console.print(f"dashboard: {dashboard_index}")
     console.print(f"run report: {outcome.report_path}")
 
 
@@ -174,6 +178,45 @@ def scorecard(
         print_scorecard(console, chosen, complete, scorecard_rows(con, chosen))
     finally:
         con.close()
+
+
+@app.command()
+def dashboard(
+    data_dir: DataDirOption = None,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the scorecard page in a web browser.")] = False,
+    serve: Annotated[
+        int | None, typer.Option("--serve", metavar="PORT", help="Serve the dashboard on http://127.0.0.1:PORT/.")
+    ] = None,
+) -> None:
+    """Build the dashboard of the published mart into <data-dir>/dashboard (every run does it too).
+
+    Static HTML that works offline: open <data-dir>/dashboard/index.html from the file system or put
+    the folder on any web server.
+    """
+    import functools
+    import webbrowser
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from dagster_project.dashboard import publish_dashboard
+
+    settings = Settings.from_env(data_dir=data_dir)
+    try:
+        result = publish_dashboard(settings)
+    except FileNotFoundError as missing:
+        typer.echo(str(missing), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"dashboard: {result.path / 'index.html'} ({len(result.pages)} pages, {result.size_bytes / 1e6:.1f} MB)")
+    if serve is not None:
+        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(result.path))
+        with ThreadingHTTPServer(("127.0.0.1", serve), handler) as server:
+            url = f"http://127.0.0.1:{server.server_address[1]}/"
+            typer.echo(f"serving {url} (Ctrl-C stops)")
+            if open_browser:
+                webbrowser.open(url)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()
+    elif open_browser:
+        webbrowser.open((result.path / "index.html").as_uri())
 
 
 @app.command()

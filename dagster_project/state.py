@@ -29,6 +29,7 @@ import duckdb
 
 from dagster_project.config import changes, describe_changes, fingerprint_values
 from dagster_project.contract import ENTITIES
+from dagster_project.dashboard import publish_dashboard
 from dagster_project.loading import ensure_raw_schema, pending_files
 from dagster_project.loading.schema import BUILD_PLAN_TABLE, warehouse_id
 from dagster_project.manifest import project_fingerprint
@@ -171,10 +172,14 @@ def publish_build(settings: Settings, manifest_path: Path, run_id: str = "") -> 
     """Publish the mart of a successful dbt build and record the published state. Call it under
     the warehouse lock. After an incremental build on the published mart only the recomputed rows
     of the incremental mart tables are written (their ``meta.affected_by`` in ``manifest_path``). The
-    build's semantic manifest (beside ``manifest_path``) is stored with the mart for `mf`."""
+    build's semantic manifest (beside ``manifest_path``) is stored with the mart for `mf`, and the
+    dashboard is rebuilt from the published mart."""
     changed_rows = changed_rows_of_mart(manifest_path) if builds_on_published_mart(settings) else None
     result = publish_mart(settings.warehouse_path, settings.mart_path, run_id, changed_rows)
     publish_semantic_manifest(settings, manifest_path.parent)
+    # Before the state is recorded: a dashboard that fails to build fails the run, and the next run
+    # publishes (and builds it) again instead of finding nothing to do.
+    publish_dashboard(settings)
     record_published_state(settings)
     return result
 
@@ -231,8 +236,10 @@ def check_freshness(settings: Settings) -> Freshness:
                 pending = pending_files(con, settings.landing_dir, entity, settings)
                 if pending:
                     why = next((file.reload_reason for file in pending if file.reload_reason), None)
-                    what = f"files for {entity.source}/{entity.name} to read again: {why}" if why else (
-                        f"new or changed files for {entity.source}/{entity.name}"
+                    what = (
+                        f"files for {entity.source}/{entity.name} to read again: {why}"
+                        if why
+                        else (f"new or changed files for {entity.source}/{entity.name}")
                     )
                     return Freshness(False, what)
         finally:

@@ -96,9 +96,10 @@ def test_nothing_but_the_registry_lists_kpis(manifest: dict[str, Any]) -> None:
     assert parents == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks"}
     for catalogue in ("kpi_definitions", "kpi_benchmarks"):
         assert {name.split(".")[-1] for name in nodes[catalogue]["depends_on"]["nodes"]} <= {"exchange_rates"}
-    # Only int_scorecard__registry writes scorecard rows: no other model names a kpi_id.
+    # Only the models generated from the registry (they loop over registry_kpis()) name a kpi_id.
     scorecard_models = {name for name, node in nodes.items() if re.search(r"\bas kpi_id\b", node.get("raw_code") or "")}
-    assert scorecard_models == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks"}
+    assert scorecard_models == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks", "kpi_change_drivers"}
+    assert all("registry_kpis()" in nodes[name]["raw_code"] for name in scorecard_models)
 
 
 # Hand-made rows (every other column null) and the scorecard rows worked out by hand.
@@ -149,10 +150,10 @@ MONTHS_TABLES = (
 
 
 @pytest.fixture(scope="module")
-def registry_scenarios(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Rows:
-    """``{(month, kpi_id): (numerator, denominator, value)}`` of int_scorecard__registry, run ONCE on
-    a copy of the empty warehouse holding every scenario's hand-made rows (the scenarios below use
-    months or KPIs apart, so each test reads its own rows; two may list the same month)."""
+def scenario_warehouse(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the empty warehouse holding every scenario's hand-made rows, with
+    int_scorecard__registry and kpi_change_drivers run ONCE on them (the scenarios below use months
+    or KPIs apart, so each test reads its own rows; two may list the same month)."""
     work = tmp_path_factory.mktemp("registry-scenarios")
     statements = [
         *HELPDESK_SPEED_STATEMENTS,
@@ -163,14 +164,21 @@ def registry_scenarios(empty_warehouse: Path, tmp_path_factory: pytest.TempPathF
         *COSTS_STATEMENTS,
         *CUSTOMERS_STATEMENTS,
         *CONTACTS_STATEMENTS,
+        *CHANGE_DRIVER_STATEMENTS,
         *(f"create or replace table {table} as select distinct month from {table}" for table in MONTHS_TABLES),
     ]
     warehouse = tampered_copy(empty_warehouse, work, statements)
     (work / "target").mkdir()
     shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", work / "target")
-    done = dbt("run", "--select", "int_scorecard__registry", warehouse=warehouse, work=work)
+    done = dbt("run", "--select", "int_scorecard__registry", "kpi_change_drivers", warehouse=warehouse, work=work)
     assert done.returncode == 0, done.stdout[-4000:]
-    con = duckdb.connect(str(warehouse), read_only=True)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def registry_scenarios(scenario_warehouse: Path) -> Rows:
+    """``{(month, kpi_id): (numerator, denominator, value)}`` of int_scorecard__registry."""
+    con = duckdb.connect(str(scenario_warehouse), read_only=True)
     try:
         rows = con.execute(
             "select month, kpi_id, numerator, denominator, value from intermediate.int_scorecard__registry"
@@ -545,3 +553,54 @@ def test_contact_rows_match_hand_values(registry_scenarios: Rows) -> None:
     }
     got = registry_scenarios
     assert_rows(of_scenario(got, expected), expected)
+
+
+CHANGE_DRIVER_STATEMENTS = [
+    "insert into mart.fct_tickets (ticket_id, created_month, channel, priority, first_response_minutes) values "
+    "('x1', '2021-01-01', 'email', 'normal', 10), ('x2', '2021-01-01', 'email', 'normal', 30), "
+    "('x3', '2021-01-01', 'chat', 'normal', 2), ('x4', '2021-01-01', 'chat', 'normal', 4), "
+    "('x5', '2021-02-01', 'email', 'normal', 20), ('x6', '2021-02-01', 'email', 'normal', 30), "
+    "('x7', '2021-02-01', 'email', 'normal', 40), ('x8', '2021-02-01', 'chat', 'normal', 6), "
+    "('x9', '2021-03-01', 'email', 'normal', 10), ('x10', '2021-03-01', 'email', 'normal', 30), "
+    "('x11', '2021-03-01', 'chat', 'normal', 2), ('x12', '2021-03-01', 'chat', 'normal', 4)",
+    "insert into mart.fct_tickets (ticket_id, created_month, channel, priority, first_response_minutes) values "
+    "('x13', '2021-04-01', 'email', 'normal', 10), ('x14', '2021-04-01', 'email', 'normal', 30), "
+    "('x15', '2021-04-01', 'chat', 'normal', 2), ('x16', '2021-04-01', 'chat', 'normal', 4), "
+    "('x17', '2021-04-01', 'chat', 'normal', 3.9)",
+]
+
+
+def test_change_drivers_split_mix_and_rate(scenario_warehouse: Path) -> None:
+    """Mean first response, Jan -> Feb 2021: email 2 tickets at 20 min (share 1/2) -> 3 at 30 (3/4),
+    chat 2 at 3 -> 1 at 6 (1/4): 46 / 4 = 11.5 -> 96 / 4 = 24, +12.5. Email: mix (3/4 - 1/2) x (20 +
+    30) / 2 = 6.25, rate (30 - 20) x (1/2 + 3/4) / 2 = 6.25; chat: mix (1/4 - 1/2) x (3 + 6) / 2 =
+    -1.125, rate (6 - 3) x 3/4 / 2 = +1.125. By priority one group: all rate. March goes back to
+    January's 11.5 (-12.5). April: one more chat ticket at 3.9 min, 49.9 / 5 = 9.98 vs 11.5 is
+    -13.2 %: listed; a change under 5 % would not be."""
+    con = duckdb.connect(str(scenario_warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select month, dimension, dimension_value, previous_value, value, change, previous_share, share, "
+            "previous_rate, rate, mix_effect, rate_effect from mart.kpi_change_drivers "
+            "where kpi_id = 'first_response_time_avg_minutes' and year(month) = 2021"
+        ).fetchall()
+    finally:
+        con.close()
+    got = {(row[0], row[1], row[2]): row[3:] for row in rows}
+    february, march, april = date(2021, 2, 1), date(2021, 3, 1), date(2021, 4, 1)
+    expected = {
+        (february, "channel", "email"): (11.5, 24, 12.5, 0.5, 0.75, 20, 30, 6.25, 6.25),
+        (february, "channel", "chat"): (11.5, 24, 12.5, 0.5, 0.25, 3, 6, -1.125, 1.125),
+        (february, "priority", "normal"): (11.5, 24, 12.5, 1, 1, 11.5, 24, 0, 12.5),
+        (march, "channel", "email"): (24, 11.5, -12.5, 0.75, 0.5, 30, 20, -6.25, -6.25),
+        (march, "channel", "chat"): (24, 11.5, -12.5, 0.25, 0.5, 6, 3, 1.125, -1.125),
+        (march, "priority", "normal"): (24, 11.5, -12.5, 1, 1, 24, 11.5, 0, -12.5),
+    }
+    april_rows = {key: figures for key, figures in got.items() if key[0] == april}
+    assert {key[1:] for key in april_rows} == {("channel", "email"), ("channel", "chat"), ("priority", "normal")}
+    assert sum(figures[-2] + figures[-1] for key, figures in april_rows.items() if key[1] == "channel") == (
+        pytest.approx(49.9 / 5 - 11.5, abs=1e-12)
+    )
+    assert {key: figures for key, figures in got.items() if key[0] != april} == {
+        key: tuple(pytest.approx(figure, abs=1e-12) for figure in figures) for key, figures in expected.items()
+    }

@@ -19,7 +19,8 @@ PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
         "`<data-dir>/support_kpi.duckdb`: a copy of the warehouse's `mart` schema (catalog "
         "`support_kpi`, schema `mart`), switched in atomically (after an incremental build, a copy "
         "of the published file with the recomputed rows written into it). "
-        "Runs only when the dbt build (models and error-severity tests) succeeded."
+        "Runs only when the dbt build (models and error-severity tests) succeeded. The dashboard "
+        "(`<data-dir>/dashboard/`) is rebuilt from the published mart before the publish is recorded."
     ),
 )
 def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> dg.MaterializeResult:
@@ -28,6 +29,7 @@ def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings
         result = publish_build(settings, settings.dbt_target_path / "manifest.json", context.run_id)
     how = "changed rows of a copy" if result.changed_rows_only else "whole tables"
     context.log.info(f"published {len(result.table_rows)} tables to {result.mart_path} ({how})")
+    context.log.info(f"dashboard: {settings.data_dir / 'dashboard' / 'index.html'}")
     for path in result.removed_legacy:
         context.log.info(f"removed {path}, left by an older version (the mart is now {result.mart_path.name})")
     return dg.MaterializeResult(

@@ -106,3 +106,22 @@
     {%- endif -%}
     {{- return(parts) -}}
 {%- endmacro %}
+
+{#-
+  The dimensions a KPI's month-over-month change is decomposed by (kpi_change_drivers): those its
+  semantic model lists in config.meta.change_drivers, as [{name, expr}]. Only a ratio KPI (a
+  derived metric without a previous-month input) whose inputs all come from one semantic model
+  and one time dimension has any; inputs (registry_input results) from several give none.
+-#}
+{% macro registry_change_dimensions(inputs) -%}
+    {%- if inputs | map(attribute='group') | unique | list | length != 1 -%}
+        {{- return([]) -}}
+    {%- endif -%}
+    {%- set semantic_model = graph.semantic_models.get('semantic_model.' ~ project_name ~ '.' ~ inputs[0].semantic_model) -%}
+    {%- set dimensions = [] -%}
+    {%- for name in semantic_model.config.meta.get('change_drivers', []) -%}
+        {%- set dimension = semantic_model.dimensions | selectattr('name', 'equalto', name) | first -%}
+        {%- do dimensions.append({'name': name, 'expr': dimension.expr or dimension.name}) -%}
+    {%- endfor -%}
+    {{- return(dimensions) -}}
+{%- endmacro %}

@@ -1,0 +1,235 @@
+-- What moved each ratio KPI from one month to the next: the month-over-month change of a KPI of
+-- the registry decomposed by the dimensions its semantic model names in meta.change_drivers
+-- (channel, priority, queue, segment, network), for the KPI-months whose change is at least
+-- var change_driver_min_change_pct percent of the previous value. With shares w = group
+-- denominator / total denominator and rates r = group numerator / group denominator (x 100 for a
+-- percentage), the KPI is the sum of the groups' contributions c = group numerator / total
+-- denominator, so the change is the sum over groups of effect = c(m) - c(m-1). Each effect splits
+-- into a mix effect, (w(m) - w(m-1)) x (r(m-1) + r(m)) / 2 (the group's weight changed), and a
+-- rate effect, the rest, which equals (r(m) - r(m-1)) x (w(m-1) + w(m)) / 2 (the group's own
+-- figure changed). A group with a zero denominator in one of the two months is all mix. The
+-- effects add up to the change (a data test); counts, and KPIs whose inputs come from several
+-- semantic models or time dimensions, have no rows. The compiled SQL spells every KPI out.
+-- The models of the semantic models that name change drivers (dbt needs them at parse time):
+-- depends_on: {{ ref('fct_tickets') }}
+-- depends_on: {{ ref('fct_ticket_replies') }}
+-- depends_on: {{ ref('fct_survey_responses') }}
+-- depends_on: {{ ref('kpi_contact_centre_interval') }}
+-- depends_on: {{ ref('kpi_customer_lifecycle_monthly') }}
+-- depends_on: {{ ref('kpi_social_daily') }}
+{%- set decompositions = [] %}
+{%- set scans = {} %}
+{%- for kpi in (registry_kpis() if execute else []) if kpi.type == 'derived' %}
+    {%- set parts = registry_kpi_parts(kpi) %}
+    {%- if not parts.previous %}
+        {%- set inputs = [] %}
+        {%- for name in parts.inputs %}
+            {%- do inputs.append(registry_input(name)) %}
+        {%- endfor %}
+        {%- for dimension in registry_change_dimensions(inputs) %}
+            {%- set scan_name = inputs[0].group ~ '__by_' ~ dimension.name %}
+            {%- do scans.setdefault(scan_name, {
+                'model': inputs[0].model, 'time_column': inputs[0].time_column, 'dimension': dimension, 'inputs': {},
+            }) %}
+            {%- for input in inputs %}
+                {%- do scans[scan_name].inputs.update({input.metric: input}) %}
+            {%- endfor %}
+            {%- set entry = kpi.config.meta.kpi %}
+            {%- do decompositions.append({
+                'kpi': kpi.name,
+                'dimension': dimension.name,
+                'scan': scan_name,
+                'numerator': parts.numerator,
+                'denominator': parts.denominator,
+                'multiplier': 100 if entry.unit == 'percent' else entry.get('multiplier', 1),
+            }) %}
+        {%- endfor %}
+    {%- endif %}
+{%- endfor %}
+
+with
+{% for name, scan in scans | dictsort %}
+{{ name }} as (
+
+    select
+        {{ scan.time_column }} as month,
+        coalesce(cast({{ scan.dimension.expr }} as varchar), 'unknown') as dimension_value,
+        {%- for metric, input in scan.inputs | dictsort %}
+        {{ input.aggregate }} as {{ metric }},
+        {%- endfor %}
+    from {{ ref(scan.model) }}
+    where {{ scan.time_column }} is not null
+    group by all
+
+),
+{% endfor %}
+-- noqa: disable=LT02
+-- (SQLFluff's renderings of the loop below misplace its indentation; the compiled SQL is laid out)
+groups as (
+    {%- for decomposition in decompositions %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select
+        month,
+        '{{ decomposition.kpi }}' as kpi_id,
+        '{{ decomposition.dimension }}' as dimension,
+        dimension_value,
+        cast({{ decomposition.multiplier }} as double) as multiplier,
+        cast({{ decomposition.numerator }} as double) as numerator,
+        cast({{ decomposition.denominator }} as double) as denominator
+    from {{ decomposition.scan }}
+    {%- else %}
+        -- (no registry at parse or lint time: the same columns, no rows)
+        select
+            cast(null as date) as month,
+            cast(null as varchar) as kpi_id,
+            cast(null as varchar) as dimension,
+            cast(null as varchar) as dimension_value,
+            cast(null as double) as multiplier,
+            cast(null as double) as numerator,
+            cast(null as double) as denominator
+        where false
+    {%- endfor %}
+
+),
+-- noqa: enable=LT02
+
+totals as (
+
+    select
+        month,
+        kpi_id,
+        dimension,
+        any_value(multiplier) as multiplier,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from groups
+    group by all
+
+),
+
+changes as (
+
+    select
+        current_month.month,
+        current_month.kpi_id,
+        current_month.dimension,
+        current_month.multiplier,
+        current_month.denominator as total_denominator,
+        previous_month.denominator as previous_total_denominator,
+        current_month.multiplier * previous_month.numerator / previous_month.denominator as previous_value,
+        current_month.multiplier * current_month.numerator / current_month.denominator as value
+    from totals as current_month
+    inner join totals as previous_month
+        on
+            current_month.kpi_id = previous_month.kpi_id
+            and current_month.dimension = previous_month.dimension
+            and previous_month.month = cast(current_month.month - interval 1 month as date)
+    where current_month.denominator <> 0 and previous_month.denominator <> 0
+
+),
+
+notable_changes as (
+
+    select *
+    from changes
+    where
+        abs(value - previous_value)
+        >= abs(previous_value) * {{ var('change_driver_min_change_pct', 5) }} / 100.0
+        and value <> previous_value
+
+),
+
+group_keys as (
+
+    select
+        month,
+        kpi_id,
+        dimension,
+        dimension_value
+    from groups
+    union
+    select
+        cast(month + interval 1 month as date) as month,
+        kpi_id,
+        dimension,
+        dimension_value
+    from groups
+
+),
+
+pairs as (
+
+    select
+        notable_changes.month,
+        notable_changes.kpi_id,
+        notable_changes.dimension,
+        group_keys.dimension_value,
+        notable_changes.multiplier,
+        notable_changes.previous_value,
+        notable_changes.value,
+        coalesce(previous_group.numerator, 0) / notable_changes.previous_total_denominator
+            as previous_contribution,
+        coalesce(current_group.numerator, 0) / notable_changes.total_denominator as contribution,
+        coalesce(previous_group.denominator, 0) / notable_changes.previous_total_denominator
+            as previous_share,
+        coalesce(current_group.denominator, 0) / notable_changes.total_denominator as share,
+        case
+            when previous_group.denominator <> 0 then previous_group.numerator / previous_group.denominator
+        end as previous_rate,
+        case
+            when current_group.denominator <> 0 then current_group.numerator / current_group.denominator
+        end as rate
+    from notable_changes
+    inner join group_keys
+        on
+            notable_changes.month = group_keys.month
+            and notable_changes.kpi_id = group_keys.kpi_id
+            and notable_changes.dimension = group_keys.dimension
+    left join groups as current_group
+        on
+            group_keys.month = current_group.month
+            and group_keys.kpi_id = current_group.kpi_id
+            and group_keys.dimension = current_group.dimension
+            and group_keys.dimension_value = current_group.dimension_value
+    left join groups as previous_group
+        on
+            previous_group.month = cast(group_keys.month - interval 1 month as date)
+            and group_keys.kpi_id = previous_group.kpi_id
+            and group_keys.dimension = previous_group.dimension
+            and group_keys.dimension_value = previous_group.dimension_value
+
+),
+
+effects as (
+
+    select
+        *,
+        multiplier * (contribution - previous_contribution) as effect,
+        case
+            when previous_rate is not null and rate is not null
+                then multiplier * (share - previous_share) * (previous_rate + rate) / 2
+            else multiplier * (contribution - previous_contribution)
+        end as mix_effect
+    from pairs
+    where previous_contribution <> 0 or contribution <> 0 or previous_share <> 0 or share <> 0
+
+)
+
+select
+    month,
+    kpi_id,
+    dimension,
+    dimension_value,
+    previous_value,
+    value,
+    value - previous_value as change,
+    previous_share,
+    share,
+    multiplier * previous_rate as previous_rate,
+    multiplier * rate as rate,
+    mix_effect,
+    effect - mix_effect as rate_effect,
+    effect
+from effects
