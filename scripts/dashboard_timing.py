@@ -12,16 +12,8 @@ import time
 from pathlib import Path
 
 from dagster_project.dashboard.build import PAGES
+from dagster_project.testing.browser import launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DRAWN = (
     "() => document.body.dataset.rendered"
     " && [...document.querySelectorAll('.plot')].every(p => p.querySelector('.main-svg'))"
@@ -34,7 +26,7 @@ def dashboard_timing(dashboard: Path, repeats: int = 3) -> dict:
 
     pages: dict[str, float] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = launch_chromium(playwright)
         try:
             for _page_id, file, _title in PAGES:
                 samples = []

@@ -21,27 +21,19 @@ from dagster_project.dashboard.build import PAGES
 from dagster_project.dashboard.i18n import LANGUAGES, translations
 from dagster_project.dashboard.kpi_query import KpiQuery, KpiQueryError
 from dagster_project.publish import open_mart
+from dagster_project.testing.browser import CHROMIUM, launch_chromium
 from tests.conftest import REPO, CliRun
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "dashboard"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
