@@ -248,3 +248,38 @@ def test_kpi_query_agrees_with_the_scorecard(golden_run: CliRun) -> None:
         assert {row[1] for row in by_priority} >= {"normal", "high"}
     finally:
         con.close()
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_text_colours_have_enough_contrast() -> None:
+    """WCAG AA (4.5:1) for every rule of the stylesheet that sets both a text colour and a
+    background, the status badges included, and for text colours on the white cards."""
+    css = (REPO / "dagster_project" / "dashboard" / "static" / "dashboard.css").read_text()
+    variables = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = []
+    for selector, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        values = {
+            prop: variables.get(value[6:-1], value) if value.startswith("var(") else value
+            for prop, value in re.findall(r"(?<![-\w])(color|background):\s*([^;]+);", body)
+        }
+        colour = values.get("color", "")
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            continue
+        # Without a background of its own, text in the header stands on the band, elsewhere on white.
+        behind = variables["band"] if selector.strip().startswith(("nav", "header")) else "#ffffff"
+        background = values.get("background", behind)
+        pairs.append((selector.strip(), colour, background if background.startswith("#") else behind))
+    assert len(pairs) >= 8
+    for selector, colour, background in pairs:
+        assert contrast(colour, background) >= 4.5, (selector, colour, background)
+    assert contrast("#ffffff", variables["band"]) >= 4.5  # header text on the band
