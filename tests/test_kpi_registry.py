@@ -556,6 +556,9 @@ def test_contact_rows_match_hand_values(registry_scenarios: Rows) -> None:
 
 
 CHANGE_DRIVER_STATEMENTS = [
+    # the decomposed values are the scorecard's: its rows exist in helpdesk months
+    "insert into intermediate.int_kpi__helpdesk_months values "
+    "('2021-01-01'), ('2021-02-01'), ('2021-03-01'), ('2021-04-01')",
     "insert into mart.fct_tickets (ticket_id, created_month, channel, priority, first_response_minutes) values "
     "('x1', '2021-01-01', 'email', 'normal', 10), ('x2', '2021-01-01', 'email', 'normal', 30), "
     "('x3', '2021-01-01', 'chat', 'normal', 2), ('x4', '2021-01-01', 'chat', 'normal', 4), "

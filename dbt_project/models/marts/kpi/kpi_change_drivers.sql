@@ -10,7 +10,9 @@
 -- figure changed). A group with a zero denominator in one of the two months is all mix. The
 -- effects add up to the change (a data test); counts, and KPIs whose inputs come from several
 -- semantic models or time dimensions, have no rows. The compiled SQL spells every KPI out.
--- The models of the semantic models that name change drivers (dbt needs them at parse time):
+-- The values decomposed are the scorecard's (int_scorecard__registry), so the model is the same in
+-- any row order. The models of the semantic models that name change drivers (dbt needs them at
+-- parse time):
 -- depends_on: {{ ref('fct_tickets') }}
 -- depends_on: {{ ref('fct_ticket_replies') }}
 -- depends_on: {{ ref('fct_survey_responses') }}
@@ -95,17 +97,40 @@ groups as (
 ),
 -- noqa: enable=LT02
 
-totals as (
+-- The KPI's own numerator, denominator and value per month are the scorecard's (exact parts, the
+-- same in any row order), not a sum of the groups' doubles.
+scorecard as (
 
     select
         month,
         kpi_id,
+        denominator,
+        value
+    from {{ ref('int_scorecard__registry') }}
+
+),
+
+decomposed as (
+
+    select distinct
+        kpi_id,
         dimension,
-        any_value(multiplier) as multiplier,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
+        multiplier
     from groups
-    group by all
+
+),
+
+totals as (
+
+    select
+        scorecard.month,
+        decomposed.kpi_id,
+        decomposed.dimension,
+        decomposed.multiplier,
+        scorecard.denominator,
+        scorecard.value
+    from scorecard
+    inner join decomposed on scorecard.kpi_id = decomposed.kpi_id
 
 ),
 
@@ -118,8 +143,8 @@ changes as (
         current_month.multiplier,
         current_month.denominator as total_denominator,
         previous_month.denominator as previous_total_denominator,
-        current_month.multiplier * previous_month.numerator / previous_month.denominator as previous_value,
-        current_month.multiplier * current_month.numerator / current_month.denominator as value
+        previous_month.value as previous_value,
+        current_month.value
     from totals as current_month
     inner join totals as previous_month
         on
