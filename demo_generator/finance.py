@@ -2,7 +2,10 @@
 
 Salaries follow who is employed when (joiners and leavers pay part months) with an annual raise
 in April; equipment, rent and software follow seats; telecom follows seats and phone tickets;
-'other' (training, travel, outsourcing overflow) follows ticket volume.
+'other' (training, travel, outsourcing overflow) follows ticket volume. Below scale 1 the
+minimum team (``staff.MIN_AGENTS``) is larger than the volume needs, so its agents work part-time:
+every headcount-driven cost is weighted by the full-time share the volume pays for, which keeps
+the cost per ticket plausible at every scale.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import pyarrow as pa
 
 from dagster_project.contract.finance import COST_CATEGORIES
 from demo_generator.helpdesk import PHONE, Helpdesk
-from demo_generator.staff import Staff
+from demo_generator.staff import AGENTS_AT_SCALE_1, Staff
 from demo_generator.world import World
 
 # Monthly employer cost per agent by country (salary + social costs), EUR.
@@ -30,6 +33,11 @@ SOFTWARE_PLATFORM = 1_800.0
 OTHER_PER_TICKET = 0.35
 
 
+def full_time_share(world: World, staff: Staff) -> float:
+    """Share of a full-time contract the agents work: 1 unless the minimum team exceeds the volume."""
+    return min(1.0, AGENTS_AT_SCALE_1 * world.scale / staff.n)
+
+
 def operating_costs(world: World, staff: Staff, hd: Helpdesk) -> pa.Table:
     """The ``finance/operating_costs`` rows: every month the period touches x every category."""
     rng = world.rng("finance.costs")
@@ -39,7 +47,7 @@ def operating_costs(world: World, staff: Staff, hd: Helpdesk) -> pa.Table:
     length = (m1 - m0).astype(np.float64)
     # Share of each month each agent was employed (agents x months).
     employed = (np.minimum(staff.left_ts[:, None], m1) - np.maximum(staff.hired_ts[:, None], m0)) / length
-    employed = np.clip(employed, 0.0, 1.0)
+    employed = np.clip(employed, 0.0, 1.0) * full_time_share(world, staff)
     seats = employed.sum(axis=0)
     hires = ((staff.hired_ts[:, None] >= m0) & (staff.hired_ts[:, None] < m1)).sum(axis=0)
     calendar = months.astype(np.int64)

@@ -124,7 +124,7 @@ FORUM_CATEGORIES = np.array([CATEGORY_NAMES.index(c) for c in ("how_to", "featur
 # Median agent work (seconds of working time) before a reply, by channel; scaled by priority,
 # the agent's speed factor and lognormal noise.
 REPLY_WORK_MEDIAN = np.array(
-    [2.0 * HOUR, 2.0 * HOUR, 180, 120, 2400, 600, 3 * HOUR, 4 * HOUR, 3 * HOUR]
+    [45 * 60, 45 * 60, 180, 120, 1500, 600, 1.5 * HOUR, 2 * HOUR, 1.5 * HOUR]
 )  # email, web_form, chat, phone, social, bot, api, forum, other
 PRIORITY_SPEED = np.array([1.6, 1.0, 0.5, 0.25])
 # Median customer time (awake seconds) before they answer, by channel.
@@ -136,6 +136,8 @@ CUSTOMER_AWAKE = Shift(weekday_hours=(7, 23), weekend_hours=(9, 23), weekend_cap
 MAX_ROUNDS = 8
 AUTO_CLOSE_AFTER = 4 * DAY  # solved -> closed
 PENDING_AUTO_SOLVE = 5 * DAY  # pending without an answer -> solved
+STALE_HOLD_SHARE = 0.4  # on-hold waits that last many months instead of hours
+STALE_HOLD_MEDIAN = 4000 * HOUR  # working time: about two years of office days (beyond any demo period)
 REPEAT_CONTACT_SHARE = 0.12  # tickets that follow up a ticket of the same requester and category
 
 
@@ -471,6 +473,10 @@ class _Flow:
 
         self.set_status(c[hold], t[hold] + 1, ev.ON_HOLD, ev.AGENT, v.agent(agent[hold]))
         work = self.lognormal(4.0 * HOUR, 0.7, int(hold.sum()))
+        # Some wait for a roadmap item or a supplier for many months: a stale part of the backlog
+        # (so fewer tickets get resolved than are created, as in a real helpdesk).
+        stale = rng.random(work.size) < STALE_HOLD_SHARE
+        work[stale] = self.lognormal(STALE_HOLD_MEDIAN, 0.4, int(stale.sum()))
         t_back = np.maximum(self.work_until(group[hold], t[hold] + 1, work), t[hold] + 60)
         self.set_status(c[hold], t_back, ev.OPEN, ev.AGENT, v.agent(agent[hold]))
         last_customer[c[hold]] = t_back  # the next reply follows the third party's answer

@@ -48,7 +48,7 @@ class Queue:
     shape: tuple[tuple[int, float], ...]  # (UTC hour, factor) points of the intraday tilt
     talk_median: float  # seconds
     patience_median: float  # seconds a typical caller waits before giving up
-    outbound: float  # chance an idle stretch of >= 5 minutes is used for an outbound call
+    outbound: float  # chance an idle stretch of >= 3 minutes gets outbound work (blended dialer)
 
     def hour_factor(self) -> np.ndarray:
         hours, factors = zip(*self.shape, strict=True)
@@ -57,13 +57,13 @@ class Queue:
 
 QUEUES: tuple[Queue, ...] = (
     Queue("support", 0.62, (7, 24), (9, 17), True, True, ((0, 1.0), (20, 1.0), (23, 1.6)),
-          200.0, 150.0, 0.12),
+          200.0, 150.0, 0.75),
     Queue("billing", 0.20, (8, 17), None, False, False, ((8, 1.35), (11, 1.1), (14, 0.85), (17, 0.8)),
-          240.0, 120.0, 0.20),
+          240.0, 120.0, 0.80),
     Queue("sales", 0.10, (8, 18), (10, 14), False, False, ((8, 0.7), (12, 1.0), (15, 1.3), (18, 1.2)),
-          300.0, 100.0, 0.50),
+          300.0, 100.0, 0.95),
     Queue("vip", 0.08, (7, 22), (9, 17), True, True, ((7, 1.2), (12, 1.0), (22, 0.9)),
-          270.0, 240.0, 0.15),
+          270.0, 240.0, 0.75),
 )  # fmt: skip
 QUEUE_NAMES = tuple(q.name for q in QUEUES)
 HOME_QUEUE_WEIGHTS = np.array([0.5, 0.2, 0.2, 0.1])  # support, billing, sales, vip

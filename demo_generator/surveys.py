@@ -98,7 +98,7 @@ def simulate_surveys(
     agent = facts.agent[solved]
     agent_effect = np.where(agent >= 0, 0.45 * skill[np.maximum(agent, 0)], 0.0)
     experience = (
-        2.0
+        2.4
         - 1.1 * facts.slow[solved]
         - 1.5 * facts.reopened[solved]
         - 0.7 * facts.escalated[solved]
@@ -112,7 +112,7 @@ def simulate_surveys(
                        **{k: v[csat] for k, v in links.items()}))  # fmt: skip
     ces = rng.random(solved.size) < CES_AFTER_TICKET
     delay = (rng.lognormal(np.log(DAY), 0.6, size=solved.size)).astype(np.int64)
-    parts.append(_part(CES, (facts.solved[solved] + delay)[ces], experience[ces] - 0.3,
+    parts.append(_part(CES, (facts.solved[solved] + delay)[ces], experience[ces] - 0.9,
                        **{k: v[ces] for k, v in links.items()}))  # fmt: skip
 
     # CSAT after answered inbound calls without a ticket (ticket calls get the ticket's survey).
@@ -122,7 +122,7 @@ def simulate_surveys(
     )
     c = c[rng.random(c.size) < CSAT_AFTER_CALL]
     wait_minutes = calls.wait[c] / 60.0
-    latent = 2.1 - 0.35 * np.minimum(wait_minutes, 6.0) - 0.004 * calls.hold[c] + 0.45 * skill[calls.agent[c]]
+    latent = 2.5 - 0.35 * np.minimum(wait_minutes, 6.0) - 0.004 * calls.hold[c] + 0.45 * skill[calls.agent[c]]
     sent = calls.ended[c] + calls.wrap[c] + rng.integers(60, 900, size=c.size)
     parts.append(_part(CSAT, sent, latent, customer=calls.customer[c], call=c,
                        agent=calls.agent[c], channel=np.full(c.size, PHONE)))  # fmt: skip
@@ -165,7 +165,7 @@ def _nps(
         chosen = np.flatnonzero(existing & ~gone & (rng.random(customers.n) < p))
         sent.append(lo + (rng.random(chosen.size) * (hi - lo)).astype(np.int64))
         who.append(chosen)
-        latent.append(1.7 - 1.4 * bad[chosen] + 0.4 * customers.loyalty[chosen])
+        latent.append(2.05 - 1.4 * bad[chosen] + 0.4 * customers.loyalty[chosen])
     customer = np.concatenate(who)
     return _part(NPS, np.concatenate(sent), np.concatenate(latent), customer=customer)
 

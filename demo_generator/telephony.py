@@ -3,7 +3,8 @@
 Flow: plan and roster the queues (``phone_roster``), draw the inbound calls (phone-channel
 tickets bring their own call, the rest follow each queue's arrival curve), simulate every queue
 (``phone_sim``), turn shifts, breaks and handled calls into agent states, let idle agents make
-outbound calls, then give the calls their customers and phone numbers.
+outbound calls (a blended dialer fills their idle stretches, so occupancy stays near the
+benchmark at every scale), then give the calls their customers and phone numbers.
 
 Ticket links: each helpdesk ticket with channel ``phone`` gets an inbound call from its
 requester 2-12 minutes before the ticket's ``created_at`` (the agent logs the ticket during the
@@ -59,13 +60,16 @@ from demo_generator.staff import GROUP_INDEX, Staff
 from demo_generator.world import DAY, World, sample_arrivals
 from demo_generator.writer import codes_to_strings, prefixed_ids, timestamps
 
-INBOUND_PER_DAY_AT_SCALE_1 = 190  # ~70k inbound calls a year
+INBOUND_PER_DAY_AT_SCALE_1 = 400  # ~145k inbound calls a year (about 1.5 per ticket)
 SHORT_ABANDON_SHARE = 0.03  # callers who hang up within 5 seconds if not answered at once
 NETWORK_FAILURE = 0.0005
 REPEAT_CALL_SHARE = 0.15  # calls from a customer who called the same queue in the last 7 days
 UNKNOWN_CALLER_SHARE = 0.06  # withheld or unknown numbers
-OUTBOUND_MIN_GAP = 5 * 60
-OUTBOUND_PICKUP = 0.7
+OUTBOUND_MIN_GAP = 3 * 60
+OUTBOUND_PICKUP = 0.8
+OUTBOUND_PAUSE_MEAN = 15.0  # seconds of idle kept between outbound calls (reserve for inbound)
+OUTBOUND_CONTINUE = 0.98  # chance the dialer hands the agent another call in the same stretch
+OUTBOUND_MAX_PER_STRETCH = 200
 DIRECTIONS = ("inbound", "outbound")
 INBOUND, OUTBOUND = 0, 1
 # Fake E.164 prefixes per crm country (COUNTRIES order); a 7-digit subscriber part follows.
@@ -355,30 +359,62 @@ def _gaps(shifts: States, busy: States) -> States:
 
 
 def _outbound_calls(world: World, staff: Staff, available: States) -> Calls:
-    """Idle agents call customers back (support, billing, vip) or sell (sales)."""
+    """Idle agents call customers back (support, billing, vip) or sell (sales).
+
+    A blended dialer: inbound calls come first (the queue simulation already placed them), and in
+    an idle stretch of at least ``OUTBOUND_MIN_GAP`` the agent is given outbound work - call after
+    call, each after a short idle pause (the reserve kept for inbound), until the stretch is nearly
+    used up. So logged-in agents stay busy about as much as in a real blended centre, whatever the
+    inbound volume, while the quiet evening and weekend hours still show some idle time.
+    """
     rng = world.rng("telephony.outbound")
     queue_of_agent = home_queue(world, staff)
     rate = np.array([q.outbound for q in QUEUES])
-    q = queue_of_agent[available.agent]
+    median_of_queue = np.array([q.talk_median for q in QUEUES]) * 1.1
+    q_all = queue_of_agent[available.agent]
     length = available.end - available.start
-    m = (length >= OUTBOUND_MIN_GAP) & (rng.random(q.size) < rate[q])
-    agent, g0, g1, q = available.agent[m], available.start[m], available.end[m], q[m]
+    # Whether the stretch gets outbound work at all (per queue), then call after call.
+    active = np.flatnonzero((length >= OUTBOUND_MIN_GAP) & (rng.random(q_all.size) < rate[q_all]))
+    cur = available.start.copy()
+    parts: list[tuple[np.ndarray, ...]] = []
+    for _ in range(OUTBOUND_MAX_PER_STRETCH):
+        if active.size == 0:
+            break
+        g1 = available.end[active]
+        pause = (rng.exponential(OUTBOUND_PAUSE_MEAN, size=active.size)).astype(np.int64) + 10
+        dial = cur[active] + pause
+        room = g1 - dial
+        fits = room >= OUTBOUND_MIN_GAP - 10
+        active, dial, g1, room = active[fits], dial[fits], g1[fits], room[fits]
+        if active.size == 0:
+            break
+        n = active.size
+        q = q_all[active]
+        picked = rng.random(n) < OUTBOUND_PICKUP
+        ring = np.where(picked, rng.integers(6, 25, size=n), rng.integers(20, 40, size=n))
+        answered = dial + ring
+        wrap = np.minimum((40 * rng.lognormal(0.0, 0.4, size=n)).astype(np.int64) + 1, room // 5)
+        talk = (median_of_queue[q] * rng.lognormal(0.0, 0.6, size=n)).astype(np.int64)
+        talk = np.clip(talk, 5, g1 - 10 - wrap - answered)  # the call fits the idle stretch
+        ended = np.where(picked, answered + talk, answered)
+        wrap = np.where(picked, wrap, 0)
+        parts.append((available.agent[active], q, dial, answered, ended, picked, ring, talk, wrap))
+        cur[active] = ended + wrap
+        active = active[rng.random(n) < OUTBOUND_CONTINUE]
+    if parts:
+        cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
+        agent, q, dial, answered, ended, picked, ring, talk, wrap = cols
+    else:
+        agent, q, dial, answered, ended, ring, talk, wrap = (np.zeros(0, dtype=np.int64) for _ in range(8))
+        picked = np.zeros(0, dtype=bool)
     n = agent.size
-    dial = g0 + rng.integers(10, 40, size=n)
-    picked = rng.random(n) < OUTBOUND_PICKUP
-    ring = np.where(picked, rng.integers(6, 25, size=n), rng.integers(20, 40, size=n))
-    answered = dial + ring
-    wrap = np.minimum((40 * rng.lognormal(0.0, 0.4, size=n)).astype(np.int64) + 1, (g1 - g0) // 5)
-    median = np.array([QUEUES[i].talk_median for i in range(len(QUEUES))])[q] * 0.8
-    talk = (median * rng.lognormal(0.0, 0.6, size=n)).astype(np.int64)
-    talk = np.clip(talk, 5, g1 - 10 - wrap - answered)  # >= 150 s: the call fits the idle stretch
     zero = np.zeros(n, dtype=np.int64)
     return Calls(
         queue=q,
         direction=np.full(n, OUTBOUND),
         arrived=dial,
         answered=np.where(picked, answered, -1),
-        ended=np.where(picked, answered + talk, answered),
+        ended=ended,
         outcome=np.where(picked, ANSWERED, ABANDONED),
         agent=np.where(picked, agent, -1),
         customer=np.full(n, -1),
@@ -387,7 +423,7 @@ def _outbound_calls(world: World, staff: Staff, available: States) -> Calls:
         wait=ring,
         talk=np.where(picked, talk, 0),
         hold=zero,
-        wrap=np.where(picked, wrap, 0),
+        wrap=wrap,
         ticket=np.full(n, -1),
     )
 
