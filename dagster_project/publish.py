@@ -59,6 +59,8 @@ class PublishResult:
     removed_legacy: tuple[Path, ...] = ()
     # True when the file started as a copy of the published mart and took only the changed rows
     changed_rows_only: bool = False
+    # Why the dashboard of this mart could not be built (None: it was built)
+    dashboard_error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ again, so "after batch N" would miss rows).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ import duckdb
 
 from dagster_project.config import changes, describe_changes, fingerprint_values
 from dagster_project.contract import ENTITIES
-from dagster_project.dashboard import publish_dashboard
+from dagster_project.dashboard import DASHBOARD_DIR, publish_dashboard, unavailable_dashboard
 from dagster_project.loading import ensure_raw_schema, pending_files
 from dagster_project.loading.schema import BUILD_PLAN_TABLE, warehouse_id
 from dagster_project.manifest import project_fingerprint
@@ -177,9 +178,13 @@ def publish_build(settings: Settings, manifest_path: Path, run_id: str = "") -> 
     changed_rows = changed_rows_of_mart(manifest_path) if builds_on_published_mart(settings) else None
     result = publish_mart(settings.warehouse_path, settings.mart_path, run_id, changed_rows)
     publish_semantic_manifest(settings, manifest_path.parent)
-    # Before the state is recorded: a dashboard that fails to build fails the run, and the next run
-    # publishes (and builds it) again instead of finding nothing to do.
-    publish_dashboard(settings)
+    # The mart is the product: a dashboard that cannot be built does not hold it back. It is then
+    # replaced by a page saying why (never the dashboard of an older mart), and the run warns.
+    try:
+        publish_dashboard(settings)
+    except Exception as error:  # any failure of the derived dashboard
+        unavailable_dashboard(settings.data_dir / DASHBOARD_DIR, f"{type(error).__name__}: {error}")
+        result = dataclasses.replace(result, dashboard_error=f"{type(error).__name__}: {error}")
     record_published_state(settings)
     return result
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from dagster_project.dashboard.build import PAGES
+from dagster_project.dashboard.build import PAGES, build_dashboard, unavailable_dashboard
 from dagster_project.dashboard.i18n import LANGUAGES, translations
 from dagster_project.dashboard.kpi_query import KpiQuery, KpiQueryError
 from dagster_project.publish import open_mart
@@ -283,3 +283,18 @@ def test_text_colours_have_enough_contrast() -> None:
     for selector, colour, background in pairs:
         assert contrast(colour, background) >= 4.5, (selector, colour, background)
     assert contrast("#ffffff", variables["band"]) >= 4.5  # header text on the band
+
+
+def test_a_dashboard_that_cannot_be_built_leaves_a_page_saying_why(tmp_path: Path) -> None:
+    """The publish step never leaves an older mart's dashboard behind: when the build fails (here:
+    no mart), the folder is replaced by one page naming the cause. (tests/test_gates_blocking.py
+    publishes a hand-made partial mart through the job: the run succeeds with this page.)"""
+    out = tmp_path / "dashboard"
+    (out / "data").mkdir(parents=True)
+    (out / "index.html").write_text("the dashboard of an older mart")
+    with pytest.raises(FileNotFoundError) as failure:
+        build_dashboard(tmp_path / "missing.duckdb", tmp_path / "semantic_manifest.json", out)
+    unavailable_dashboard(out, f"FileNotFoundError: {failure.value}")
+    page = (out / "index.html").read_text()
+    assert "Dashboard unavailable" in page and "missing.duckdb" in page and "older mart" not in page
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]

@@ -98,10 +98,13 @@ def _html(page_id: str, title_key: str, with_charts: bool) -> str:
 
 
 def build_dashboard(mart_path: Path, semantic_manifest: Path, out_dir: Path, currency: str = "EUR") -> DashboardResult:
-    """Write the dashboard of the published mart ``mart_path`` into ``out_dir`` (replaced whole)."""
+    """Write the dashboard of the published mart ``mart_path`` into ``out_dir`` (replaced whole).
+    Without ``semantic_manifest`` (a build that wrote none) the charts of a KPI by a dimension are
+    left empty; everything else is drawn."""
     con = open_mart(mart_path)
     try:
-        builder = PageBuilder(con, KpiQuery.from_file(semantic_manifest))
+        kpis = KpiQuery.from_file(semantic_manifest) if semantic_manifest.exists() else None
+        builder = PageBuilder(con, kpis)
         pages: dict[str, Page] = {
             "scorecard": builder.scorecard(),
             "helpdesk": builder.helpdesk(),
@@ -145,6 +148,27 @@ def build_dashboard(mart_path: Path, semantic_manifest: Path, out_dir: Path, cur
     shutil.rmtree(previous.parent, ignore_errors=True)
     size = sum(path.stat().st_size for path in out_dir.rglob("*") if path.is_file())
     return DashboardResult(out_dir, tuple(file for _, file, _ in PAGES), size)
+
+
+def unavailable_dashboard(out_dir: Path, reason: str) -> None:
+    """Replace the dashboard by one page saying why it could not be built: a reader never sees the
+    dashboard of an older mart as if it were the current one."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    (staging / "index.html").write_text(
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Dashboard unavailable</title>'
+        "</head><body><h1>Dashboard unavailable</h1><p>The dashboard of the mart published at "
+        f"{html.escape(datetime.now(UTC).isoformat(timespec='seconds'))} could not be built: "
+        f"{html.escape(reason)}</p><p>The mart itself is published. Run <code>support-kpi dashboard</code> "
+        "after fixing the cause.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    staging.chmod(0o755)
+    previous = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent)) / out_dir.name
+    if out_dir.exists():
+        out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous.parent, ignore_errors=True)
 
 
 def publish_dashboard(settings: Settings) -> DashboardResult:

@@ -105,7 +105,9 @@ def _line(name: str, x: list[Any], y: list[Any], colour: int = 0, **extra: Any) 
 
 
 class PageBuilder:
-    def __init__(self, con: duckdb.DuckDBPyConnection, kpis: KpiQuery) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, kpis: KpiQuery | None) -> None:
+        """``kpis`` None: no semantic manifest was published with the mart (a build that wrote
+        none); the charts of a KPI by a dimension then show no data."""
         self.con = con
         self.kpis = kpis
         self.months = [month_key(row[0]) for row in self._rows("select distinct month from mart.kpi_scorecard_monthly")]
@@ -115,6 +117,8 @@ class PageBuilder:
         return self.con.execute(sql, params or []).fetchall()
 
     def _kpi_by(self, kpi_id: str, by: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        if self.kpis is None:
+            return []
         return self._rows(f"select * from ({self.kpis.sql(kpi_id, by)}) order by all")
 
     def _scorecard_series(self, kpi_ids: tuple[str, ...]) -> dict[str, dict[str, float | None]]:

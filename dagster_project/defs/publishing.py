@@ -20,7 +20,8 @@ PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
         "`support_kpi`, schema `mart`), switched in atomically (after an incremental build, a copy "
         "of the published file with the recomputed rows written into it). "
         "Runs only when the dbt build (models and error-severity tests) succeeded. The dashboard "
-        "(`<data-dir>/dashboard/`) is rebuilt from the published mart before the publish is recorded."
+        "(`<data-dir>/dashboard/`) is rebuilt from the published mart (or, when it cannot be built, "
+        "replaced by a page saying why, with a warning)."
     ),
 )
 def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> dg.MaterializeResult:
@@ -29,7 +30,10 @@ def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings
         result = publish_build(settings, settings.dbt_target_path / "manifest.json", context.run_id)
     how = "changed rows of a copy" if result.changed_rows_only else "whole tables"
     context.log.info(f"published {len(result.table_rows)} tables to {result.mart_path} ({how})")
-    context.log.info(f"dashboard: {settings.data_dir / 'dashboard' / 'index.html'}")
+    if result.dashboard_error:
+        context.log.warning(f"the dashboard could not be built ({result.dashboard_error}); the mart is published")
+    else:
+        context.log.info(f"dashboard: {settings.data_dir / 'dashboard' / 'index.html'}")
     for path in result.removed_legacy:
         context.log.info(f"removed {path}, left by an older version (the mart is now {result.mart_path.name})")
     return dg.MaterializeResult(
@@ -38,6 +42,7 @@ def published_mart(context: dg.AssetExecutionContext, pipeline: PipelineSettings
             "tables": len(result.table_rows),
             "rows": dg.MetadataValue.json(result.table_rows),
             "seconds": round(result.seconds, 3),
+            "dashboard": result.dashboard_error or "built",
         }
     )
 
