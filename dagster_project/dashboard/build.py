@@ -97,6 +97,22 @@ def _html(page_id: str, title_key: str, with_charts: bool) -> str:
 """
 
 
+def _staging(out_dir: Path) -> Path:
+    """A new empty folder beside ``out_dir`` to write the next dashboard into."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """``staging`` becomes ``out_dir`` (two renames; the old folder is removed after)."""
+    staging.chmod(0o755)
+    previous = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent)) / out_dir.name
+    if out_dir.exists():
+        out_dir.rename(previous)
+    staging.rename(out_dir)
+    shutil.rmtree(previous.parent, ignore_errors=True)
+
+
 def build_dashboard(mart_path: Path, semantic_manifest: Path, out_dir: Path, currency: str = "EUR") -> DashboardResult:
     """Write the dashboard of the published mart ``mart_path`` into ``out_dir`` (replaced whole).
     Without ``semantic_manifest`` (a build that wrote none) the charts of a KPI by a dimension are
@@ -126,8 +142,7 @@ def build_dashboard(mart_path: Path, semantic_manifest: Path, out_dir: Path, cur
         "published_at": str(published) if published else None,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    staging = _staging(out_dir)
     (staging / "assets").mkdir()
     (staging / "data").mkdir()
     static = resources.files("dagster_project.dashboard") / "static"
@@ -140,12 +155,7 @@ def build_dashboard(mart_path: Path, semantic_manifest: Path, out_dir: Path, cur
     for page_id, file, title_key in PAGES:
         (staging / "data" / f"{page_id}.js").write_text(_script("PAGE", pages[page_id].as_json()), encoding="utf-8")
         (staging / file).write_text(_html(page_id, title_key, page_id != "scorecard"), encoding="utf-8")
-    staging.chmod(0o755)
-    previous = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent)) / out_dir.name
-    if out_dir.exists():
-        out_dir.rename(previous)
-    staging.rename(out_dir)
-    shutil.rmtree(previous.parent, ignore_errors=True)
+    _swap_in(staging, out_dir)
     size = sum(path.stat().st_size for path in out_dir.rglob("*") if path.is_file())
     return DashboardResult(out_dir, tuple(file for _, file, _ in PAGES), size)
 
@@ -153,8 +163,7 @@ def build_dashboard(mart_path: Path, semantic_manifest: Path, out_dir: Path, cur
 def unavailable_dashboard(out_dir: Path, reason: str) -> None:
     """Replace the dashboard by one page saying why it could not be built: a reader never sees the
     dashboard of an older mart as if it were the current one."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
+    staging = _staging(out_dir)
     (staging / "index.html").write_text(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Dashboard unavailable</title>'
         "</head><body><h1>Dashboard unavailable</h1><p>The dashboard of the mart published at "
@@ -163,12 +172,7 @@ def unavailable_dashboard(out_dir: Path, reason: str) -> None:
         "after fixing the cause.</p></body></html>\n",
         encoding="utf-8",
     )
-    staging.chmod(0o755)
-    previous = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent)) / out_dir.name
-    if out_dir.exists():
-        out_dir.rename(previous)
-    staging.rename(out_dir)
-    shutil.rmtree(previous.parent, ignore_errors=True)
+    _swap_in(staging, out_dir)
 
 
 def publish_dashboard(settings: Settings) -> DashboardResult:
