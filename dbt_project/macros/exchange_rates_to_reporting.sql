@@ -1,6 +1,7 @@
 {#-
     Rates of seed exchange_rates turned into rates to the reporting currency (var
-    reporting_currency), as a subquery of (currency, valid_from, rate_to_reporting).
+    reporting_currency), as a subquery of (currency, valid_from, valid_until, rate_to_reporting);
+    valid_until is the currency's next valid_from (null for its last rate), for macro asof_join.
 
     The seed gives each currency's value in ONE base currency (column base_currency, EUR):
     1 <currency> = rate_to_base <base>, valid from valid_from until the currency's next valid_from.
@@ -23,7 +24,8 @@
         select
             upper(trim(currency)) as currency,
             rate_to_base,
-            valid_from
+            valid_from,
+            lead(valid_from) over (partition by upper(trim(currency)) order by valid_from) as valid_until
         from {{ ref('exchange_rates') }}
 
     ),
@@ -32,6 +34,7 @@
 
         select
             valid_from,
+            valid_until,
             rate_to_base
         from seeded
         where currency = '{{ reporting }}'
@@ -71,20 +74,27 @@
             breakpoints.valid_from,
             seeded.rate_to_base
         from breakpoints
-        asof inner join seeded
-            on
-                breakpoints.currency = seeded.currency
-                and breakpoints.valid_from >= seeded.valid_from
+        {{ asof_join('inner', 'seeded', 'seeded', 'breakpoints.currency = seeded.currency', 'breakpoints.valid_from') }}
+
+    ),
+
+    cross_rates as (
+
+        select
+            own_rates.currency,
+            own_rates.valid_from,
+            own_rates.rate_to_base / reporting_rates.rate_to_base as rate_to_reporting
+        from own_rates
+        {{ asof_join('inner', 'reporting_rates', 'reporting_rates', '', 'own_rates.valid_from') }}
 
     )
 
     select
-        own_rates.currency,
-        own_rates.valid_from,
-        own_rates.rate_to_base / reporting_rates.rate_to_base as rate_to_reporting
-    from own_rates
-    asof inner join reporting_rates
-        on own_rates.valid_from >= reporting_rates.valid_from
+        currency,
+        valid_from,
+        lead(valid_from) over (partition by currency order by valid_from) as valid_until,
+        rate_to_reporting
+    from cross_rates
 
 )
 {% endmacro %}

@@ -7,7 +7,7 @@
     {%- if tz | upper == 'UTC' -%}
         cast({{ utc_timestamp }} as date)
     {%- else -%}
-        cast(timezone('{{ tz }}', timezone('UTC', {{ utc_timestamp }})) as date)
+        cast({{ utc_to_local(utc_timestamp, "'" ~ tz ~ "'") }} as date)
     {%- endif -%}
 {%- endmacro %}
 

@@ -121,8 +121,8 @@ scorecard_mismatches as (
     select
         'scorecard ' || expected.kpi_id as failure,
         expected.month,
-        cast(scorecard.numerator as varchar) || ' / ' || cast(scorecard.denominator as varchar) as got,
-        cast(expected.numerator as varchar) || ' / ' || cast(expected.denominator as varchar) as expected
+        cast(scorecard.numerator as string) || ' / ' || cast(scorecard.denominator as string) as got,
+        cast(expected.numerator as string) || ' / ' || cast(expected.denominator as string) as expected
     from expected
     left join scorecard
         on
@@ -185,8 +185,8 @@ group_flow as (
     select
         'kpi_segment_analysis flow E = S + N - L - C, ' || concat_ws('/', segment, industry, region) as failure,
         month,
-        cast(customers_end as varchar) as got,
-        cast(customers_start + customers_new - customers_lost - customers_new_churned as varchar) as expected
+        cast(customers_end as string) as got,
+        cast(customers_start + customers_new - customers_lost - customers_new_churned as string) as expected
     from segment_analysis
     where customers_end != customers_start + customers_new - customers_lost - customers_new_churned
 

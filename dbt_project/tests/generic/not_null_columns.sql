@@ -8,7 +8,7 @@
     with null_counts as (
         select
             {% for column_name in column_names %}
-                count(*) filter (where {{ column_name }} is null) as null_rows_{{ loop.index }},
+                count(*) filter (where {{ column_name }} is null) as null_rows_{{ loop.index }}{{ ',' if not loop.last }}
             {% endfor %}
         from {{ model }}
     )
@@ -16,7 +16,7 @@
     {% for column_name in column_names %}
         select
             '{{ column_name }}' as column_name,
-            null_rows_{{ loop.index }} as null_rows,
+            null_rows_{{ loop.index }} as null_rows
         from null_counts
         where null_rows_{{ loop.index }} > 0
         {% if not loop.last %}union all{% endif %}

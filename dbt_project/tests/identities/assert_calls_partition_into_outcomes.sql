@@ -9,7 +9,7 @@ interval_rows as (
 
     select
         'kpi_contact_centre_interval' as table_name,
-        cast(interval_start as varchar) || '|' || queue_name as row_key,
+        cast(interval_start as string) || '|' || queue_name as row_key,
         inbound_calls_count,
         offered_calls_count,
         answered_calls_count,
@@ -24,7 +24,7 @@ daily_rows as (
 
     select
         'kpi_contact_centre_daily' as table_name,
-        cast(call_date as varchar) || '|' || queue_name as row_key,
+        cast(call_date as string) || '|' || queue_name as row_key,
         inbound_calls_count,
         offered_calls_count,
         answered_calls_count,

@@ -1,14 +1,15 @@
 -- Agent-state intervals split at the 30-minute edges of the reporting time zone (hence also at
 -- day and month edges): one row per (interval, 30-minute bucket) piece with its seconds.
 -- 1. Timeline: per agent, an interval ends at the earliest of its ended_at, the start of the
---    agent's next interval (overlaps: the later-starting state wins; found with an ASOF join on
---    all of the agent's intervals) and, when still open in the source (ended_at null), the
+--    agent's next interval (overlaps: the later-starting state wins; the lead() over all of the
+--    agent's intervals) and, when still open in the source (ended_at null), the
 --    telephony data cut-off. Empty intervals are dropped.
 -- 2. Edges: one spine of UTC instants that are local :00 / :30 edges in the reporting time zone
 --    (candidates every 15 minutes, so zones with :30 and :45 offsets and DST changes are exact),
 --    built once for the data's time range.
--- 3. The buckets each interval overlaps (two ASOF joins give the first and the last, range() the
---    ones between; a range join on two inequalities took 764 s at scale 100), clipped to both.
+-- 3. The buckets each interval overlaps (two as-of joins give the first and the last, a series
+--    the ones between; a range join on two inequalities took 764 s at scale 100 on DuckDB),
+--    clipped to both.
 -- Incremental: key = the interval (agent_id, started_at); the intervals of
 -- int_affected__agent_state_intervals (new or changed ones, their predecessors, open ones) lose
 -- their pieces and are split again.
@@ -42,32 +43,24 @@ agent_states as (
 
 ),
 
-all_interval_starts as (
+successors as (
 
+    -- the start of each interval's successor among all of the agent's intervals
+    -- (agent_id, started_at is unique: tested on stg_telephony__agent_states)
     select
         agent_id,
-        started_at
+        started_at,
+        lead(started_at) over (partition by agent_id order by started_at) as next_started_at
     from {{ ref('stg_telephony__agent_states') }}
+    {% if is_incremental() -%}
+        where agent_id in (select agent_states.agent_id from agent_states)
+    {%- endif %}
 
 ),
 
 data_cutoff as (
 
     select data_cutoff_at from {{ ref('int_telephony__data_cutoff') }}
-
-),
-
-next_starts as (
-
-    select
-        agent_states.agent_id,
-        agent_states.started_at,
-        all_interval_starts.started_at as next_started_at
-    from agent_states
-    asof inner join all_interval_starts
-        on
-            agent_states.agent_id = all_interval_starts.agent_id
-            and agent_states.started_at < all_interval_starts.started_at
 
 ),
 
@@ -79,14 +72,14 @@ timeline as (
         agent_states.started_at,
         least(
             coalesce(agent_states.ended_at, data_cutoff.data_cutoff_at),
-            next_starts.next_started_at
+            successors.next_started_at
         ) as ended_at
     from agent_states
     cross join data_cutoff
-    left join next_starts
+    left join successors
         on
-            agent_states.agent_id = next_starts.agent_id
-            and agent_states.started_at = next_starts.started_at
+            agent_states.agent_id = successors.agent_id
+            and agent_states.started_at = successors.started_at
 
 ),
 
@@ -111,17 +104,23 @@ bounds as (
 
 ),
 
+candidate_instants as (
+
+    select {{ series('bounds.first_candidate', 'bounds.last_candidate', 'interval 15 minute') }} as edge_at
+    from bounds
+
+),
+
 candidates as (
 
     select
-        spine.generate_series as edge_at,
+        edge_at,
         {% if var('reporting_time_zone') | upper == 'UTC' -%}
-            spine.generate_series
+            edge_at
         {%- else -%}
-            timezone('{{ var("reporting_time_zone") }}', timezone('UTC', spine.generate_series))
+            {{ utc_to_local('edge_at', "'" ~ var('reporting_time_zone') ~ "'") }}
         {%- endif %} as edge_local
-    from bounds
-    cross join generate_series(bounds.first_candidate, bounds.last_candidate, interval 15 minute) as spine
+    from candidate_instants
 
 ),
 
@@ -139,7 +138,7 @@ edges as (
 
 -- the buckets an interval overlaps are consecutive: from the one holding its start (the latest
 -- edge at or before started_at) to the one holding its last instant (the latest edge before
--- ended_at); two ASOF joins find them, range() lists the numbers between
+-- ended_at); two as-of joins find them, a series lists the numbers between
 interval_buckets as (
 
     select
@@ -147,12 +146,12 @@ interval_buckets as (
         state_intervals.state,
         state_intervals.started_at,
         state_intervals.ended_at,
-        unnest(range(first_bucket.bucket_number, last_bucket.bucket_number + 1)) as bucket_number
+        {{ series('first_bucket.bucket_number', 'last_bucket.bucket_number') }} as bucket_number
     from state_intervals
-    asof inner join edges as first_bucket
-        on state_intervals.started_at >= first_bucket.bucket_start
-    asof inner join edges as last_bucket
-        on state_intervals.ended_at > last_bucket.bucket_start
+    {{ asof_join('inner', 'edges', 'first_bucket', '', 'state_intervals.started_at', 'bucket_start', 'bucket_end') }}
+    {{ asof_join(
+        'inner', 'edges', 'last_bucket', '', 'state_intervals.ended_at', 'bucket_start', 'bucket_end', inclusive=false
+    ) }}
 
 ),
 
@@ -179,5 +178,5 @@ select
     interval_start,
     cast(interval_start as date) as interval_date,
     cast(date_trunc('month', interval_start) as date) as interval_month,
-    epoch(segment_end - segment_start) as seconds
+    {{ seconds_between('segment_start', 'segment_end') }} as seconds
 from segments

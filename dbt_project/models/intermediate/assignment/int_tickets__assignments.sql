@@ -47,7 +47,7 @@ per_ticket as (
     select
         ticket_id,
         min(occurred_at) as first_assigned_at,
-        arg_min(assignee_id, (occurred_at, event_id)) as first_assignee_id,
+        {{ value_at_first('assignee_id', ['occurred_at', 'event_id']) }} as first_assignee_id,
         count(distinct assignee_id) as assignee_count
     from assignments
     group by ticket_id
@@ -69,7 +69,7 @@ select
     tickets.ticket_id,
     clamped.first_assigned_at,
     per_ticket.first_assignee_id,
-    epoch(clamped.first_assigned_at - tickets.created_at) / 60.0 as first_assignment_minutes,
+    {{ seconds_between('tickets.created_at', 'clamped.first_assigned_at') }} / 60.0 as first_assignment_minutes,
     coalesce(per_ticket.assignee_count, 0) as assignee_count
 from tickets
 left join per_ticket on tickets.ticket_id = per_ticket.ticket_id

@@ -1,7 +1,7 @@
 -- One row per business window (an opening interval on one local date) in UTC, with the
 -- business time of all earlier windows in whole microseconds. Business time up to an instant t:
 --   F(t) = cumulative_microseconds_before + least(greatest(t - window_start, 0), window_microseconds)
--- of the last window starting at or before t (ASOF JOIN), and between a and b: F(b) - F(a).
+-- of the last window starting at or before t (macro asof_join), and between a and b: F(b) - F(a).
 -- Weekly hours come from seed business_hours; company-wide holidays (no country) are closed.
 -- The spine covers every ticket timestamp, from var business_calendar_days_before (7) days
 -- before the first to var business_calendar_days_after (366) days after the last one (room for
@@ -52,9 +52,8 @@ bounds as (
 
 local_dates as (
 
-    select cast(spine.generate_series as date) as local_date
+    select {{ series('bounds.first_date', 'bounds.last_date', 'interval 1 day', 'date') }} as local_date
     from bounds
-    cross join generate_series(bounds.first_date, bounds.last_date, interval 1 day) as spine
 
 ),
 
@@ -63,10 +62,10 @@ windows_local as (
     select
         local_dates.local_date,
         business_hours.time_zone,
-        local_dates.local_date + business_hours.start_time as local_start,
-        local_dates.local_date + business_hours.end_time as local_end
+        cast(cast(local_dates.local_date as string) || ' ' || business_hours.start_time as timestamp) as local_start,
+        cast(cast(local_dates.local_date as string) || ' ' || business_hours.end_time as timestamp) as local_end
     from local_dates
-    inner join business_hours on isodow(local_dates.local_date) = business_hours.weekday
+    inner join business_hours on {{ iso_weekday('local_dates.local_date') }} = business_hours.weekday
     left join holidays on local_dates.local_date = holidays.holiday_date
     where holidays.holiday_date is null
 
@@ -76,8 +75,8 @@ windows_utc as (
 
     select
         local_date,
-        timezone('UTC', timezone(time_zone, local_start)) as window_start,
-        timezone('UTC', timezone(time_zone, local_end)) as window_end
+        {{ local_to_utc('local_start', 'time_zone') }} as window_start,
+        {{ local_to_utc('local_end', 'time_zone') }} as window_end
     from windows_local
 
 )
@@ -86,11 +85,13 @@ select
     local_date,
     window_start,
     window_end,
+    -- the next window's start: where this window stops being the one in force (asof_join)
+    lead(window_start) over (order by window_start) as next_window_start,
     -- the clock counts whole microseconds: exact, so F(b) - F(a) does not depend on where the
     -- calendar starts (a week before the first ticket, which later files can move)
-    epoch_us(window_end) - epoch_us(window_start) as window_microseconds,
+    {{ to_epoch_microseconds('window_end') }} - {{ to_epoch_microseconds('window_start') }} as window_microseconds,
     cast(coalesce(
-        sum(epoch_us(window_end) - epoch_us(window_start)) over (
+        sum({{ to_epoch_microseconds('window_end') }} - {{ to_epoch_microseconds('window_start') }}) over (
             order by window_start rows between unbounded preceding and 1 preceding
         ),
         0

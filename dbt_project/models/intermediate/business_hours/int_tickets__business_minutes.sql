@@ -52,6 +52,7 @@ windows as (
 
     select
         window_start,
+        next_window_start,
         window_microseconds,
         cumulative_microseconds_before
     from {{ ref('int_business_hours__windows') }}
@@ -83,14 +84,14 @@ business_clock as (
         {{ business_clock('milestones.first_resolved_at', 'at_resolved') }} as clock_at_first_resolution,
         {{ business_clock('milestones.data_cutoff_at', 'at_cutoff') }} as clock_at_cutoff
     from milestones
-    asof left join windows as at_created
-        on milestones.created_at >= at_created.window_start
-    asof left join windows as at_reply
-        on milestones.first_reply_at >= at_reply.window_start
-    asof left join windows as at_resolved
-        on milestones.first_resolved_at >= at_resolved.window_start
-    asof left join windows as at_cutoff
-        on milestones.data_cutoff_at >= at_cutoff.window_start
+    {{ asof_join('left', 'windows', 'at_created', '', 'milestones.created_at', 'window_start', 'next_window_start') }}
+    {{ asof_join('left', 'windows', 'at_reply', '', 'milestones.first_reply_at', 'window_start', 'next_window_start') }}
+    {{ asof_join(
+        'left', 'windows', 'at_resolved', '', 'milestones.first_resolved_at', 'window_start', 'next_window_start'
+    ) }}
+    {{ asof_join(
+        'left', 'windows', 'at_cutoff', '', 'milestones.data_cutoff_at', 'window_start', 'next_window_start'
+    ) }}
 
 )
 

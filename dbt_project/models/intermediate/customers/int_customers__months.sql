@@ -55,7 +55,7 @@ bounds as (
 
 spine as (
 
-    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month
+    select {{ series('first_month', 'last_month', 'interval 1 month', 'date') }} as month
     from bounds
     where first_month is not null
 

@@ -45,6 +45,17 @@ raw_keys as (
 
 ),
 
+-- with the start of the agent's next interval (where each stops being the latest, asof_join)
+raw_timeline as (
+
+    select
+        agent_id,
+        started_at,
+        lead(started_at) over (partition by agent_id order by started_at) as next_started_at
+    from raw_keys
+
+),
+
 -- a new version of the interval arrived (new, late or corrected)
 new_versions as (
 
@@ -60,8 +71,8 @@ new_versions as (
 retracted_keys as (
 
     select
-        cast(record ->> 'agent_id' as varchar) as agent_id,
-        cast(record ->> 'started_at' as timestamp) as started_at
+        cast({{ json_text('record', 'agent_id') }} as string) as agent_id,
+        cast({{ json_text('record', 'started_at') }} as timestamp) as started_at
     from retracted_rows
 
 ),
@@ -87,11 +98,11 @@ refresh_month_intervals as (
         started_at
     from raw_agent_states
     where
-        strftime({{ to_reporting_month('started_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('started_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
-        or strftime({{ to_reporting_month('ended_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        or substr(cast({{ to_reporting_month('ended_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),
@@ -125,13 +136,13 @@ changed_keys as (
 predecessors as (
 
     select
-        raw_keys.agent_id,
-        raw_keys.started_at
+        raw_timeline.agent_id,
+        raw_timeline.started_at
     from changed_keys
-    asof inner join raw_keys
-        on
-            changed_keys.agent_id = raw_keys.agent_id
-            and changed_keys.started_at > raw_keys.started_at
+    {{ asof_join(
+        'inner', 'raw_timeline', 'raw_timeline', 'changed_keys.agent_id = raw_timeline.agent_id',
+        'changed_keys.started_at', 'started_at', 'next_started_at', inclusive=false
+    ) }}
 
 ),
 

@@ -43,7 +43,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the conversation may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'conversation_id' as varchar) as conversation_id
+    select cast({{ json_text('record', 'conversation_id') }} as string) as conversation_id
     from retracted_rows
 
 ),
@@ -53,8 +53,8 @@ refresh_month_bot_conversations as (
 
     select conversation_id from raw_bot_conversations
     where
-        strftime({{ to_reporting_month('started_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('started_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

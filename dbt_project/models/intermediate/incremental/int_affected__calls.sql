@@ -43,7 +43,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the call may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'call_id' as varchar) as call_id
+    select cast({{ json_text('record', 'call_id') }} as string) as call_id
     from retracted_rows
 
 ),
@@ -53,8 +53,8 @@ refresh_month_calls as (
 
     select call_id from raw_calls
     where
-        strftime({{ to_reporting_month('arrived_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('arrived_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

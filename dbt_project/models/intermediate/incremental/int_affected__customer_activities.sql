@@ -42,7 +42,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the activity may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'activity_id' as varchar) as activity_id
+    select cast({{ json_text('record', 'activity_id') }} as string) as activity_id
     from retracted_rows
 
 ),
@@ -52,8 +52,8 @@ refresh_month_customer_activities as (
 
     select activity_id from raw_customer_activities
     where
-        strftime({{ to_reporting_month('occurred_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('occurred_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

@@ -43,7 +43,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the customer may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'customer_id' as varchar) as customer_id
+    select cast({{ json_text('record', 'customer_id') }} as string) as customer_id
     from retracted_rows
 
 ),
@@ -53,8 +53,8 @@ refresh_month_customers as (
 
     select customer_id from raw_customers
     where
-        strftime({{ to_reporting_month('created_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('created_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

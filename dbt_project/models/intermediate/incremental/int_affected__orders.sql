@@ -43,7 +43,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the order may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'order_id' as varchar) as order_id
+    select cast({{ json_text('record', 'order_id') }} as string) as order_id
     from retracted_rows
 
 ),
@@ -53,8 +53,8 @@ refresh_month_orders as (
 
     select order_id from raw_orders
     where
-        strftime({{ to_reporting_month('ordered_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('ordered_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

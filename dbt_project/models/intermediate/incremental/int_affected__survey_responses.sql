@@ -44,7 +44,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the response may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'response_id' as varchar) as response_id
+    select cast({{ json_text('record', 'response_id') }} as string) as response_id
     from retracted_rows
 
 ),
@@ -54,8 +54,8 @@ refresh_month_responses as (
 
     select response_id from raw_responses
     where
-        strftime({{ to_reporting_month('sent_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('sent_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

@@ -70,9 +70,9 @@ new_events as (
 retracted_keys as (
 
     select
-        cast(record ->> 'ticket_id' as varchar) as ticket_id,
+        cast({{ json_text('record', 'ticket_id') }} as string) as ticket_id,
         case
-            when entity_name = 'ticket_events' then cast(record ->> 'event_id' as varchar)
+            when entity_name = 'ticket_events' then cast({{ json_text('record', 'event_id') }} as string)
         end as event_id
     from retracted_rows
 
@@ -83,8 +83,8 @@ refresh_month_tickets as (
 
     select ticket_id from raw_tickets
     where
-        strftime({{ to_reporting_month('created_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('created_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

@@ -43,7 +43,7 @@ new_versions as (
 -- rows of a file replaced by a changed version: the event may have changed or vanished
 retracted_keys as (
 
-    select cast(record ->> 'event_id' as varchar) as event_id
+    select cast({{ json_text('record', 'event_id') }} as string) as event_id
     from retracted_rows
 
 ),
@@ -53,8 +53,8 @@ refresh_month_events as (
 
     select event_id from raw_web_events
     where
-        strftime({{ to_reporting_month('event_at') }}, '%Y-%m') in (
-            select unnest(build_plan.refresh_months) from build_plan
+        substr(cast({{ to_reporting_month('event_at') }} as string), 1, 7) in (
+            select {{ unnest_list('build_plan.refresh_months') }} from build_plan
         )
 
 ),

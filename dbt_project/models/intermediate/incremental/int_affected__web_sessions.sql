@@ -51,7 +51,7 @@ sessions_of_affected_events as (
 -- the session of a replaced version (that row is no longer in the raw table)
 sessions_of_retracted_rows as (
 
-    select cast(record ->> 'session_id' as varchar) as session_id
+    select cast({{ json_text('record', 'session_id') }} as string) as session_id
     from retracted_rows
 
 ),

@@ -130,7 +130,7 @@ select
         or paired.message_at <= resolutions.first_resolved_at
     ) as is_before_first_resolution,
     paired.waiting_since_at,
-    epoch(paired.message_at - paired.waiting_since_at) / 60.0 as response_minutes
+    {{ seconds_between('paired.waiting_since_at', 'paired.message_at') }} / 60.0 as response_minutes
 from paired
 left join resolutions on paired.ticket_id = resolutions.ticket_id
 where paired.is_agent_reply

@@ -59,5 +59,5 @@ select
     reply_event_id as first_reply_event_id,
     agent_id as first_reply_agent_id,
     replied_at as first_reply_at,
-    epoch(replied_at - created_at) / 60.0 as first_response_minutes
+    {{ seconds_between('created_at', 'replied_at') }} / 60.0 as first_response_minutes
 from first_replies

@@ -20,7 +20,7 @@ ticket_contacts as (
 
     select
         date_trunc(
-            'hour', timezone('{{ var("reporting_time_zone") }}', timezone('UTC', created_at))
+            'hour', {{ utc_to_local('created_at', "'" ~ var('reporting_time_zone') ~ "'") }}
         ) as contact_hour_local,
         'ticket' as contact_type,
         count(*) as contacts_count
@@ -33,7 +33,7 @@ call_contacts as (
 
     select
         date_trunc(
-            'hour', timezone('{{ var("reporting_time_zone") }}', timezone('UTC', arrived_at))
+            'hour', {{ utc_to_local('arrived_at', "'" ~ var('reporting_time_zone') ~ "'") }}
         ) as contact_hour_local,
         'inbound_call' as contact_type,
         count(*) as contacts_count

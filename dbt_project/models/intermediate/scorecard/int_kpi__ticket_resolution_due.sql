@@ -1,7 +1,7 @@
 -- One row per ticket: the instant its resolution target runs out (resolution_due_at, UTC).
 -- Calendar policies: created_at + resolution_target_minutes. Business-hours policies: the
 -- instant at which the business clock F (int_business_hours__windows) has advanced
--- resolution_target_minutes past F(created_at), found with an ASOF JOIN on the windows'
+-- resolution_target_minutes past F(created_at), found with an as-of join (macro asof_join) on the windows'
 -- cumulative minutes (the inverse of F). Null when the ticket has no resolution target.
 with
 
@@ -22,8 +22,10 @@ windows as (
 
     select
         window_start,
+        next_window_start,
         window_microseconds,
-        cumulative_microseconds_before
+        cumulative_microseconds_before,
+        lead(cumulative_microseconds_before) over (order by window_start) as next_cumulative_microseconds_before
     from {{ ref('int_business_hours__windows') }}
 
 ),
@@ -35,8 +37,7 @@ business_targets as (
         {{ business_clock('tickets.created_at', 'at_created') }}
         + cast(round(tickets.resolution_target_minutes * 60000000) as bigint) as due_clock
     from tickets
-    asof left join windows as at_created
-        on tickets.created_at >= at_created.window_start
+    {{ asof_join('left', 'windows', 'at_created', '', 'tickets.created_at', 'window_start', 'next_window_start') }}
     where tickets.sla_uses_business_hours
 
 ),
@@ -46,11 +47,14 @@ business_due as (
     -- the window in which the clock reaches due_clock: last window starting below it
     select
         business_targets.ticket_id,
-        at_due.window_start
-        + to_microseconds(business_targets.due_clock - at_due.cumulative_microseconds_before) as resolution_due_at
+        {{ add_microseconds(
+            'at_due.window_start', 'business_targets.due_clock - at_due.cumulative_microseconds_before'
+        ) }} as resolution_due_at
     from business_targets
-    asof left join windows as at_due
-        on business_targets.due_clock > at_due.cumulative_microseconds_before
+    {{ asof_join(
+        'left', 'windows', 'at_due', '', 'business_targets.due_clock',
+        'cumulative_microseconds_before', 'next_cumulative_microseconds_before', inclusive=false
+    ) }}
 
 )
 
@@ -63,9 +67,9 @@ select
     tickets.sla_uses_business_hours,
     case
         when tickets.sla_uses_business_hours then business_due.resolution_due_at
-        else tickets.created_at + to_microseconds(
-            cast(round(tickets.resolution_target_minutes * 60000000) as bigint)
-        )
+        else {{ add_microseconds(
+            'tickets.created_at', 'cast(round(tickets.resolution_target_minutes * 60000000) as bigint)'
+        ) }}
     end as resolution_due_at
 from tickets
 left join business_due on tickets.ticket_id = business_due.ticket_id

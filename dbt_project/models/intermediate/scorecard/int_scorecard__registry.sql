@@ -55,7 +55,7 @@ with
     select
         {{ members[0].time_column }} as month,
         {%- for input in members | sort(attribute='metric') %}
-        {{ input.aggregate }} as {{ input.metric }},
+        {{ input.aggregate }} as {{ input.metric }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ ref(members[0].model) }}
     group by all
@@ -69,7 +69,7 @@ with
     select
         months.month,
         {%- for input in measured | sort(attribute='metric') %}
-        coalesce({{ input.group }}.{{ input.metric }}, 0) as {{ input.metric }},
+        coalesce({{ input.group }}.{{ input.metric }}, 0) as {{ input.metric }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ ref(months_model) }} as months
     {%- for group in measured | map(attribute='group') | unique | sort %}
@@ -95,7 +95,7 @@ kpi_rows as (
         select
             current_month.*,
             {%- for input in kpi_parts.previous %}
-            previous_month.{{ input.name }} as {{ input.alias }},
+            previous_month.{{ input.name }} as {{ input.alias }}{{ ',' if not loop.last }}
             {%- endfor %}
         from {{ kpi_parts.months_model }}__inputs as current_month
         inner join {{ kpi_parts.months_model }}__inputs as previous_month
@@ -108,7 +108,7 @@ kpi_rows as (
         -- (no registry at parse or lint time: the same columns, no rows)
         select
             cast(null as date) as month,
-            cast(null as varchar) as kpi_id,
+            cast(null as string) as kpi_id,
             cast(null as double) as numerator,
             cast(null as double) as denominator,
             cast(null as double) as value

@@ -91,7 +91,7 @@ elapsed as (
         end as first_response_elapsed_minutes,
         case
             when sla_policies.uses_business_hours then business_minutes.business_minutes_to_cutoff
-            else epoch(data_cutoff.data_cutoff_at - tickets.created_at) / 60.0
+            else {{ seconds_between('tickets.created_at', 'data_cutoff.data_cutoff_at') }} / 60.0
         end as elapsed_at_cutoff_minutes,
         case
             when sla_policies.uses_business_hours then business_minutes.first_resolution_business_minutes

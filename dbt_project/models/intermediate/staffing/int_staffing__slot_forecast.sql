@@ -45,8 +45,8 @@ window_calls as (
 
     select
         calls.queue_name,
-        isodow(calls.arrived_interval_start) as weekday_iso,
-        cast(calls.arrived_interval_start as time) as interval_start_time,
+        {{ iso_weekday('calls.arrived_interval_start') }} as weekday_iso,
+        {{ time_of_day('calls.arrived_interval_start') }} as interval_start_time,
         calls.is_answered and calls.handle_seconds is not null as is_handled,
         calls.handle_seconds
     from calls

@@ -14,22 +14,19 @@ forecast_window as (
 
 window_days as (
 
-    select cast(spine.generate_series as date) as window_date
+    select
+        {{ series(
+            'forecast_window.history_start_date', 'forecast_window.window_end_date - 1', 'interval 1 day', 'date'
+        ) }} as window_date
     from forecast_window
-    cross join
-        generate_series(
-            forecast_window.history_start_date,
-            forecast_window.window_end_date - 1,
-            interval 1 day
-        ) as spine
 
 ),
 
 weekdays as (
 
     select
-        isodow(window_date) as weekday_iso,
-        dayname(window_date) as weekday_name,
+        {{ iso_weekday('window_date') }} as weekday_iso,
+        {{ weekday_name('window_date') }} as weekday_name,
         count(*) as weeks_in_window
     from window_days
     group by all
@@ -38,8 +35,8 @@ weekdays as (
 
 intervals as (
 
-    select make_time(spine.generate_series // 2, (spine.generate_series % 2) * 30, 0) as interval_start_time
-    from generate_series(0, 47) as spine
+    select {{ time_of_day_at('cast(floor(slot / 2) as integer)', '(slot % 2) * 30') }} as interval_start_time
+    from (select {{ series('0', '47') }} as slot) as slots
 
 )
 

@@ -48,8 +48,8 @@ logged_in as (
 
     select
         agent_states.agent_id,
-        isodow(agent_states.interval_start) as weekday_iso,
-        cast(agent_states.interval_start as time) as interval_start_time,
+        {{ iso_weekday('agent_states.interval_start') }} as weekday_iso,
+        {{ time_of_day('agent_states.interval_start') }} as interval_start_time,
         {{ exact_seconds_sum('agent_states.seconds') }} as logged_in_seconds
     from agent_states
     inner join forecast_window

@@ -49,9 +49,12 @@ sessions as (
         session_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
-        arg_min(user_pseudo_id, (event_at, event_id)) filter (where user_pseudo_id is not null) as user_pseudo_id,
-        arg_min(customer_id, (event_at, event_id)) filter (where customer_id is not null) as customer_id,
-        arg_min(page_type, (event_at, event_id)) filter (where event_name = 'page_view') as landing_page_type,
+        {{ value_at_first('user_pseudo_id', ['event_at', 'event_id']) }}
+        filter (where user_pseudo_id is not null) as user_pseudo_id,
+        {{ value_at_first('customer_id', ['event_at', 'event_id']) }}
+        filter (where customer_id is not null) as customer_id,
+        {{ value_at_first('page_type', ['event_at', 'event_id']) }}
+        filter (where event_name = 'page_view') as landing_page_type,
         count(*) as events_count,
         count(*) filter (where event_name = 'page_view') as page_views_count,
         count(*) filter (where event_name = 'page_view' and page_type = 'kb_article') as kb_article_views_count,
@@ -78,7 +81,7 @@ select
     ended_at,
     {{ to_reporting_date('started_at') }} as session_date,
     {{ to_reporting_month('started_at') }} as session_month,
-    epoch(ended_at - started_at) as duration_seconds,
+    {{ seconds_between('started_at', 'ended_at') }} as duration_seconds,
     landing_page_type,
     events_count,
     page_views_count,

@@ -28,7 +28,7 @@ tickets as (
 
 select
     sessions.session_id,
-    arg_min(tickets.ticket_id, (tickets.created_at, tickets.ticket_id)) as first_ticket_id,
+    {{ value_at_first('tickets.ticket_id', ['tickets.created_at', 'tickets.ticket_id']) }} as first_ticket_id,
     min(tickets.created_at) as first_ticket_created_at
 from sessions
 inner join tickets

@@ -68,9 +68,8 @@ bounds as (
 
 spine as (
 
-    select cast(days.generate_series as date) as date_day
+    select {{ series('bounds.first_date', 'bounds.last_date', 'interval 1 day', 'date') }} as date_day
     from bounds
-    cross join generate_series(bounds.first_date, bounds.last_date, interval 1 day) as days
 
 )
 
@@ -81,11 +80,11 @@ select
     quarter(spine.date_day) as quarter,
     month(spine.date_day) as month,
     weekofyear(spine.date_day) as iso_week,
-    isodow(spine.date_day) as day_of_week_iso,
-    dayname(spine.date_day) as day_name,
-    isodow(spine.date_day) in (6, 7) as is_weekend,
+    {{ iso_weekday('spine.date_day') }} as day_of_week_iso,
+    {{ weekday_name('spine.date_day') }} as day_name,
+    {{ iso_weekday('spine.date_day') }} in (6, 7) as is_weekend,
     holidays.holiday_date is not null as is_holiday,
     (business_weekdays.weekday is not null and holidays.holiday_date is null) as is_business_day
 from spine
 left join holidays on spine.date_day = holidays.holiday_date
-left join business_weekdays on isodow(spine.date_day) = business_weekdays.weekday
+left join business_weekdays on {{ iso_weekday('spine.date_day') }} = business_weekdays.weekday

@@ -39,14 +39,11 @@ select
     calls.arrived_at,
     {{ to_reporting_date('calls.arrived_at') }} as arrived_date,
     {{ to_reporting_month('calls.arrived_at') }} as arrived_month,
-    time_bucket(
-        interval 30 minute,
-        {% if var('reporting_time_zone') | upper == 'UTC' -%}
-            calls.arrived_at
-        {%- else -%}
-            timezone('{{ var("reporting_time_zone") }}', timezone('UTC', calls.arrived_at))
-        {%- endif %}
-    ) as arrived_interval_start,
+    {{ floor_to_minutes(
+        'calls.arrived_at' if var('reporting_time_zone') | upper == 'UTC'
+        else utc_to_local('calls.arrived_at', "'" ~ var('reporting_time_zone') ~ "'"),
+        30
+    ) }} as arrived_interval_start,
     calls.answered_at,
     calls.ended_at,
     calls.outcome,

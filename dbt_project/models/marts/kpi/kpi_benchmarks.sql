@@ -18,22 +18,22 @@ benchmarks as (
         cast({{ benchmark.get('excellent', 'null') }} as double) as excellent_threshold,
         cast({{ benchmark.meets }} as double) as meets_threshold,
         cast({{ benchmark.get('meets_upper', 'null') }} as double) as meets_threshold_upper,
-        cast({{ registry_text(benchmark.currency) if benchmark.currency else 'null' }} as varchar)
+        cast({{ registry_text(benchmark.currency) if benchmark.currency else 'null' }} as string)
             as benchmark_currency,
         {{ registry_text(benchmark.source) }} as source,
         {{ registry_text(benchmark.note) }} as source_note
     {%- else %}
         -- (no registry at parse or lint time: the same columns, no rows)
         select
-            cast(null as varchar) as kpi_id,
-            cast(null as varchar) as comparison,
+            cast(null as string) as kpi_id,
+            cast(null as string) as comparison,
             cast(null as double) as benchmark_value,
             cast(null as double) as excellent_threshold,
             cast(null as double) as meets_threshold,
             cast(null as double) as meets_threshold_upper,
-            cast(null as varchar) as benchmark_currency,
-            cast(null as varchar) as source,
-            cast(null as varchar) as source_note
+            cast(null as string) as benchmark_currency,
+            cast(null as string) as source,
+            cast(null as string) as source_note
         where false
     {%- endfor %}
 

@@ -55,9 +55,9 @@ with
 
     select
         {{ scan.time_column }} as month,
-        coalesce(cast({{ scan.dimension.expr }} as varchar), 'unknown') as dimension_value,
+        coalesce(cast({{ scan.dimension.expr }} as string), 'unknown') as dimension_value,
         {%- for metric, input in scan.inputs | dictsort %}
-        {{ input.aggregate }} as {{ metric }},
+        {{ input.aggregate }} as {{ metric }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ ref(scan.model) }}
     where {{ scan.time_column }} is not null
@@ -85,9 +85,9 @@ groups as (
         -- (no registry at parse or lint time: the same columns, no rows)
         select
             cast(null as date) as month,
-            cast(null as varchar) as kpi_id,
-            cast(null as varchar) as dimension,
-            cast(null as varchar) as dimension_value,
+            cast(null as string) as kpi_id,
+            cast(null as string) as dimension,
+            cast(null as string) as dimension_value,
             cast(null as double) as multiplier,
             cast(null as double) as numerator,
             cast(null as double) as denominator

@@ -59,9 +59,8 @@ bounds as (
 
 days as (
 
-    select cast(spine.generate_series as date) as call_date
+    select {{ series('bounds.first_day', 'bounds.last_day', 'interval 1 day', 'date') }} as call_date
     from bounds
-    cross join generate_series(bounds.first_day, bounds.last_day, interval 1 day) as spine
 
 ),
 

@@ -37,13 +37,13 @@ bounds as (
 
 intervals as (
 
-    select spine.generate_series as interval_start
+    select
+        {{ series(
+            'cast(bounds.first_day as timestamp)',
+            'cast(bounds.last_day as timestamp) + interval 1 day - interval 30 minute',
+            'interval 30 minute'
+        ) }} as interval_start
     from bounds
-    cross join generate_series(
-        cast(bounds.first_day as timestamp),
-        cast(bounds.last_day as timestamp) + interval 1 day - interval 30 minute,
-        interval 30 minute
-    ) as spine
 
 ),
 
@@ -93,8 +93,8 @@ select
     interval_start,
     cast(interval_start as date) as interval_date,
     cast(date_trunc('month', interval_start) as date) as interval_month,
-    isodow(interval_start) as day_of_week_iso,
-    cast(interval_start as time) as interval_time,
+    {{ iso_weekday('interval_start') }} as day_of_week_iso,
+    {{ time_of_day('interval_start') }} as interval_time,
     queue_name,
     inbound_calls_count,
     offered_calls_count,

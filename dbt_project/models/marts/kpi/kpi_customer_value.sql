@@ -94,11 +94,9 @@ customer_values as (
         customer_orders.last_ordered_at,
         greatest(
             1,
-            datediff(
-                'month',
-                customers.created_month,
-                coalesce(customers.churned_month, churn_history.month)
-            ) + 1
+            {{ dbt.datediff(
+                'customers.created_month', 'coalesce(customers.churned_month, churn_history.month)', 'month'
+            ) }} + 1
         ) as tenure_months,
         churn_history.expected_lifetime_months
     from customers

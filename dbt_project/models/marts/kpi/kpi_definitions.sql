@@ -27,16 +27,16 @@ registry as (
     {%- else %}
         -- (no registry at parse or lint time: the same columns, no rows)
         select
-            cast(null as varchar) as kpi_id,
-            cast(null as varchar) as family,
-            cast(null as varchar) as unit,
-            cast(null as varchar) as definition_en,
-            cast(null as varchar) as name_en,
-            cast(null as varchar) as name_sv,
-            cast(null as varchar) as name_fi,
-            cast(null as varchar) as name_da,
-            cast(null as varchar) as name_ru,
-            cast(null as varchar) as source_guide,
+            cast(null as string) as kpi_id,
+            cast(null as string) as family,
+            cast(null as string) as unit,
+            cast(null as string) as definition_en,
+            cast(null as string) as name_en,
+            cast(null as string) as name_sv,
+            cast(null as string) as name_fi,
+            cast(null as string) as name_da,
+            cast(null as string) as name_ru,
+            cast(null as string) as source_guide,
             cast(null as boolean) as higher_is_better
         where false
     {%- endfor %}

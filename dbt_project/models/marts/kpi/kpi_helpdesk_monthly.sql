@@ -58,7 +58,7 @@ recurring_flags as (
         created_month as month,
         coalesce(
             lag(created_at) over (partition by requester_id, category order by created_at, ticket_id)
-            >= created_at - to_days({{ var('recurring_incident_window_days') }}),
+            >= created_at - interval {{ var('recurring_incident_window_days') | int }} day,
             false
         ) as is_recurring
     from tickets

@@ -35,9 +35,8 @@ bounds as (
 
 day_spine as (
 
-    select cast(spine.generate_series as date) as snapshot_date
+    select {{ series('bounds.first_day', 'bounds.last_day', 'interval 1 day', 'date') }} as snapshot_date
     from bounds
-    cross join generate_series(bounds.first_day, bounds.last_day, interval 1 day) as spine
 
 ),
 

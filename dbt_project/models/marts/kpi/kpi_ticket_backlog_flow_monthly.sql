@@ -40,14 +40,13 @@ spells as (
 
 month_spine as (
 
-    select cast(generated.month as date) as month
+    select {{ series('bounds.first_month', 'bounds.last_month', 'interval 1 month', 'date') }} as month
     from (
         select
             min(month) as first_month,
             max(month) as last_month
         from helpdesk_months
-    ) as bounds,
-        generate_series(bounds.first_month, bounds.last_month, interval 1 month) as generated (month)
+    ) as bounds
 
 ),
 

@@ -25,17 +25,16 @@ bounds as (
 
 observed_days as (
 
-    select cast(spine.generate_series as date) as observed_date
+    select {{ series('bounds.first_day', 'bounds.last_day', 'interval 1 day', 'date') }} as observed_date
     from bounds
-    cross join generate_series(bounds.first_day, bounds.last_day, interval 1 day) as spine
 
 ),
 
 weekdays as (
 
     select
-        isodow(observed_date) as day_of_week_iso,
-        dayname(observed_date) as day_name,
+        {{ iso_weekday('observed_date') }} as day_of_week_iso,
+        {{ weekday_name('observed_date') }} as day_name,
         count(*) as weekdays_observed
     from observed_days
     group by all
@@ -44,15 +43,14 @@ weekdays as (
 
 hours as (
 
-    select cast(generate_series as integer) as hour_of_day
-    from generate_series(0, 23)
+    select {{ series('0', '23', none, 'integer') }} as hour_of_day
 
 ),
 
 hourly_counts as (
 
     select
-        isodow(contact_hour_local) as day_of_week_iso,
+        {{ iso_weekday('contact_hour_local') }} as day_of_week_iso,
         hour(contact_hour_local) as hour_of_day,
         cast(sum(contacts_count) filter (where contact_type = 'ticket') as bigint) as tickets_created_count,
         cast(sum(contacts_count) filter (where contact_type = 'inbound_call') as bigint) as inbound_calls_count

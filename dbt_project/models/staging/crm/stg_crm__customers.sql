@@ -44,5 +44,5 @@ select
     acquisition_channel,
     referred_by_customer_id,
     is_loyalty_member,
-    case when nullif(trim(email), '') is not null then pseudonym_hmac(lower(trim(email))) end as email_hmac
+    case when nullif(trim(email), '') is not null then {{ pseudonymize('lower(trim(email))') }} end as email_hmac
 from latest

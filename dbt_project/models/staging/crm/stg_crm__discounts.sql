@@ -15,7 +15,8 @@ exchange_rates as (
     select
         currency,
         rate_to_reporting,
-        valid_from
+        valid_from,
+        valid_until
     from {{ exchange_rates_to_reporting() }} as rates_to_reporting
 
 ),
@@ -57,10 +58,10 @@ converted as (
         latest.ticket_id,
         latest.reason
     from latest
-    asof left join exchange_rates
-        on
-            latest.currency = exchange_rates.currency
-            and cast(latest.granted_at as date) >= exchange_rates.valid_from
+    {{ asof_join(
+        'left', 'exchange_rates', 'exchange_rates',
+        'latest.currency = exchange_rates.currency', 'cast(latest.granted_at as date)'
+    ) }}
 
 )
 

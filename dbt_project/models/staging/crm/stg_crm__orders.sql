@@ -29,7 +29,8 @@ exchange_rates as (
     select
         currency,
         rate_to_reporting,
-        valid_from
+        valid_from,
+        valid_until
     from {{ exchange_rates_to_reporting() }} as rates_to_reporting
 
 ),
@@ -67,10 +68,10 @@ converted as (
         end as exchange_rate,
         latest.gross_margin_pct
     from latest
-    asof left join exchange_rates
-        on
-            latest.currency = exchange_rates.currency
-            and cast(latest.ordered_at as date) >= exchange_rates.valid_from
+    {{ asof_join(
+        'left', 'exchange_rates', 'exchange_rates',
+        'latest.currency = exchange_rates.currency', 'cast(latest.ordered_at as date)'
+    ) }}
 
 )
 

@@ -15,7 +15,8 @@ exchange_rates as (
     select
         currency,
         rate_to_reporting,
-        valid_from
+        valid_from,
+        valid_until
     from {{ exchange_rates_to_reporting() }} as rates_to_reporting
 
 ),
@@ -49,10 +50,10 @@ converted as (
             else exchange_rates.rate_to_reporting
         end as exchange_rate
     from latest
-    asof left join exchange_rates
-        on
-            latest.currency = exchange_rates.currency
-            and latest.month >= exchange_rates.valid_from
+    {{ asof_join(
+        'left', 'exchange_rates', 'exchange_rates',
+        'latest.currency = exchange_rates.currency', 'latest.month'
+    ) }}
 
 )
 

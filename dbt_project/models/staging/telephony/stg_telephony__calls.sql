@@ -33,8 +33,8 @@ versioned as (
         queue_name,
         direction,
         case
-            when _source_file like 'telephony/asterisk\_queue\_log/%' escape '\' then 'asterisk_queue_log'
-            when _source_file like 'telephony/asterisk\_cdr/%' escape '\' then 'asterisk_cdr'
+            when left(_source_file, 29) = 'telephony/asterisk_queue_log/' then 'asterisk_queue_log'
+            when left(_source_file, 23) = 'telephony/asterisk_cdr/' then 'asterisk_cdr'
             else 'landing'
         end as source_system,
         arrived_at,
@@ -43,7 +43,7 @@ versioned as (
         outcome,
         agent_id,
         customer_id,
-        nullif(regexp_replace(coalesce(caller_number, ''), '[^0-9]', '', 'g'), '') as caller_digits,
+        nullif({{ regexp_replace_all("coalesce(caller_number, '')", "'[^0-9]'", "''") }}, '') as caller_digits,
         wait_seconds,
         talk_seconds,
         hold_seconds,
@@ -77,13 +77,13 @@ select
     outcome,
     agent_id,
     customer_id,
-    case when caller_digits is not null then pseudonym_hmac(caller_digits) end as caller_number_hmac,
+    case when caller_digits is not null then {{ pseudonymize('caller_digits') }} end as caller_number_hmac,
     cast(coalesce(
         wait_seconds,
         case
             when outcome = 'blocked' then 0
-            when outcome = 'answered' then epoch(answered_at - arrived_at)
-            when outcome = 'abandoned' then epoch(ended_at - arrived_at)
+            when outcome = 'answered' then {{ seconds_between('arrived_at', 'answered_at') }}
+            when outcome = 'abandoned' then {{ seconds_between('arrived_at', 'ended_at') }}
         end
     ) as double) as wait_seconds,
     cast(coalesce(talk_seconds, 0) as double) as talk_seconds,
