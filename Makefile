@@ -18,7 +18,7 @@ TEST_WORKERS ?= 2
 # `BENCH_SCALES="1 10 100" make bench` adds scale 100 (about an hour here; not part of CI).
 BENCH_SCALES ?= 1 10
 
-.PHONY: setup browser run test test-fast lint bench ui clean
+.PHONY: setup browser spark run test test-fast lint bench ui clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,22 @@ browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the dashboard's browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The dbt project on Spark (issue 17): dbt-spark and pyspark in their own venv (with pyspark importable,
+# Great Expectations imports pyspark's Connect client, which exits pytest-xdist workers), Java 17 from
+# Debian when there is no java.
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
+spark: $(SPARK_STAMP)
+	@command -v java >/dev/null || { echo "installing Debian's Java 17 for Spark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+SPARK_REQUIREMENTS := dagster_project/spark_engine/requirements.txt
+$(SPARK_STAMP): $(SPARK_REQUIREMENTS)
+	test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/python -m pip install --quiet -r $(SPARK_REQUIREMENTS)
+	touch $(SPARK_STAMP)
+
 run: $(STAMP)
 	@if [ ! -d "$(LANDING)/helpdesk" ]; then \
 	  $(BIN)/support-kpi generate --landing $(LANDING) --days $(DEMO_DAYS) --scale $(DEMO_SCALE) --seed $(DEMO_SEED); \
@@ -45,7 +61,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check dagster_project demo_generator tests scripts
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser spark lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 test-fast: $(STAMP)

@@ -66,6 +66,14 @@ def run(
             help="Rebuild every dbt model from all raw rows instead of only what the new rows affect.",
         ),
     ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="Engine dbt builds on: duckdb (default) or spark (local session; `make spark` installs it). "
+            "Setting dbt.engine, env SUPPORT_KPI_DBT_ENGINE.",
+        ),
+    ] = None,
 ) -> None:
     """Load new landing files, dbt build with tests, publish the mart, print the scorecard.
 
@@ -80,7 +88,7 @@ def run(
     from dagster_project.scorecard import latest_complete_month, print_scorecard, scorecard_rows
     from dagster_project.warehouse import EXIT_RUN_IN_PROGRESS
 
-    settings = Settings.from_env(landing=landing, data_dir=data_dir)
+    settings = Settings.from_env(landing=landing, data_dir=data_dir, engine=engine)
     if not settings.landing_dir.is_dir():
         console.print(f"[red]landing folder {settings.landing_dir} does not exist[/red]")
         raise typer.Exit(2)

@@ -25,6 +25,7 @@ import shutil
 import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +77,10 @@ def _check_number(minimum: float | None = None, maximum: float | None = None) ->
         return None
 
     return check
+
+
+def _check_dbt_engine(text: str) -> str | None:
+    return None if text.strip() in ("duckdb", "spark") else f'must be "duckdb" or "spark", got {text!r}'
 
 
 def _check_gate_engine(text: str) -> str | None:
@@ -140,6 +145,11 @@ _STATIC_FIELDS: tuple[Field, ...] = (
     Field("reporting.time_zone", "SUPPORT_KPI_REPORTING_TIME_ZONE", "UTC", "IANA zone days and months are cut in",
           shapes=(MART,), check=_check_zone),
     # dbt (the vars of dbt_project.yml are added by _dbt_var_fields)
+    Field("dbt.engine", "SUPPORT_KPI_DBT_ENGINE", "duckdb",
+          "engine the dbt project builds on: duckdb, or spark (local session, `make spark`; always a full refresh)",
+          shapes=(MART,), check=_check_dbt_engine),
+    Field("dbt.spark_executable", "SUPPORT_KPI_SPARK_DBT", "",
+          "dbt with dbt-spark for the spark engine (default: .venv-spark/bin/dbt of the repository, `make spark`)"),
     Field("dbt.threads", "SUPPORT_KPI_DBT_THREADS", "2", "dbt threads", check=_check_int(1)),
     Field("dbt.memory", "SUPPORT_KPI_DUCKDB_MEMORY", "2GB", "DuckDB memory_limit of the dbt build",
           check=_check_memory),
@@ -486,6 +496,26 @@ def child_env_without_dbt(**overrides: str) -> dict[str, str]:
     env.update(overrides)
     return env
 
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """This process's environment plus ``overrides``, for a child process."""
+    return {**os.environ, **overrides}
+
+
+@contextmanager
+def environment_for_children(name: str, value: str) -> Iterator[None]:
+    """``name`` set in this process's environment while a child is started from it (dagster-dbt
+    hands dbt the process environment), restored afterwards."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def export(settings: Settings) -> None:

@@ -52,7 +52,11 @@ class RunOutcome:
 def run_config(settings: Settings, full_refresh: bool = False) -> dict[str, Any]:
     """The folders (and a requested full refresh) as the ``pipeline`` resource's config, and the
     one-line-per-step logger."""
-    config: dict[str, Any] = {"landing_dir": str(settings.landing_dir), "data_dir": str(settings.data_dir)}
+    config: dict[str, Any] = {
+        "landing_dir": str(settings.landing_dir),
+        "data_dir": str(settings.data_dir),
+        "engine": settings.dbt.engine,
+    }
     if full_refresh:
         config["full_refresh"] = True
     return {"loggers": {"progress": {}}, "resources": {"pipeline": {"config": config}}}

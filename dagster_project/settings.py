@@ -49,6 +49,7 @@ class DbtSettings:
     threads: int
     memory: str  # DuckDB memory_limit
     vars: dict[str, Any]  # every var of dbt_project.yml, as passed to `dbt build --vars`
+    engine: str = "duckdb"  # "duckdb", or "spark" (dagster_project/spark_engine)
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,16 @@ class Settings:
         landing: Path | str | None = None,
         data_dir: Path | str | None = None,
         config: Path | str | None = None,
+        engine: str | None = None,
     ) -> Settings:
         """Load the settings (defaults, toml, environment); ``landing`` / ``data_dir`` / ``config``
         are explicit CLI options and win."""
         from dagster_project.config import load
 
-        return load(config=config, cli={"paths.landing": landing or None, "paths.data_dir": data_dir or None})
+        return load(
+            config=config,
+            cli={"paths.landing": landing or None, "paths.data_dir": data_dir or None, "dbt.engine": engine or None},
+        )
 
     @classmethod
     def from_resolved(cls, resolved: Resolved) -> Settings:
@@ -142,7 +147,16 @@ class Settings:
                 variables[f.key.removeprefix("dbt.vars.")] = int(number) if number.is_integer() and "." not in (
                     f.default or ""
                 ) else number
-        return DbtSettings(int(self._text("dbt.threads")), self._text("dbt.memory"), variables)
+        return DbtSettings(
+            int(self._text("dbt.threads")), self._text("dbt.memory"), variables, self._text("dbt.engine").strip()
+        )
+
+    @property
+    def spark_dbt_executable(self) -> Path:
+        """dbt with dbt-spark (setting dbt.spark_executable; default .venv-spark/bin/dbt, `make spark`)."""
+        configured = self._text("dbt.spark_executable").strip()
+        default = Path(__file__).resolve().parent.parent / ".venv-spark" / "bin" / "dbt"
+        return Path(configured) if configured else default
 
     def dbt_vars(self) -> dict[str, Any]:
         return dict(self.dbt.vars)

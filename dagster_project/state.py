@@ -85,6 +85,9 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
     months = tuple(sorted(set(refresh_months)))
     if full_refresh:
         return BuildPlan(True, 0, "full refresh requested", months)
+    if settings.dbt.engine == "spark":
+        # Spark's Parquet tables have no DELETE for the incremental models (DECISIONS.md "Two engines")
+        return BuildPlan(True, 0, "the spark engine rebuilds everything (no incremental builds on Spark yet)", months)
     state = _read_json(settings.state_path)
     if state is None or not settings.mart_path.exists():
         return BuildPlan(True, 0, "first build: no published mart yet", months)

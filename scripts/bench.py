@@ -146,6 +146,29 @@ def bench_helpdesk(landing: Path, repeats: int) -> dict:
     return {"pipeline": pipeline, "baseline": baseline, "kpis": kpis, "mismatches": len(mismatches)}
 
 
+def bench_engines(landing: Path, repeats: int) -> dict:
+    """Issue 17: the scale-1 first run with dbt on DuckDB and on Spark (local session), same files.
+    The Spark run's data folder keeps its own warehouse; both publish the same scorecard."""
+    seconds: dict[str, list[float]] = {"duckdb": [], "spark": []}
+    dbt_seconds: dict[str, list[float]] = {"duckdb": [], "spark": []}
+    for attempt in range(repeats):
+        for engine in ("duckdb", "spark"):
+            data_dir = landing.parent / f"engine-{engine}-{attempt}"
+            shutil.rmtree(data_dir, ignore_errors=True)
+            wall, _, code = measured(
+                [CLI, "run", "--engine", engine, "--landing", str(landing), "--data-dir", str(data_dir)]
+            )
+            if code != 0:
+                raise SystemExit(f"{engine} run failed: see {data_dir / 'reports'}")
+            report = latest_report(data_dir)
+            dbt_step = [x.get("seconds", 0.0) for x in report.get("steps", []) if x["step"] == "support_kpi_dbt"]
+            seconds[engine].append(wall)
+            dbt_seconds[engine].append(float(dbt_step[0]) if dbt_step else 0.0)
+            shutil.rmtree(data_dir, ignore_errors=True)
+            print(f"engine {engine} run {attempt + 1}: {wall:.1f} s (dbt {dbt_seconds[engine][-1]:.1f} s)", flush=True)
+    return {"seconds": seconds, "dbt_seconds": dbt_seconds}
+
+
 def gate_seconds(report: dict) -> float:
     """Quality gates: each check's own validation time (README "Quality gates")."""
     return sum(float(g.get("seconds", 0.0) or 0.0) for g in report.get("gates", {}).values())
@@ -181,6 +204,7 @@ def bench_scale(scale: float, repeats: int, root: Path) -> dict:
     day_rows = hold_back_last_day(landing, END_DATE, held)
     # The helpdesk-only comparison is asked at scale 1 (dbt_zendesk) and 10 (the baseline), not 100.
     helpdesk = bench_helpdesk(landing, repeats) if scale <= HELPDESK_MAX_SCALE else None
+    engines = bench_engines(landing, repeats) if scale == 1 else None
     first, second, peaks, steps, gates = [], [], [], {}, []
     more, more_gates, more_peaks, more_dbt, sizes, modes = [], [], [], [], [], []
     rows: dict = {}
@@ -242,6 +266,7 @@ def bench_scale(scale: float, repeats: int, root: Path) -> dict:
         "rows": rows,
         "day_rows": day_rows,
         "helpdesk": helpdesk,
+        "engines": engines,
         "more": more,
         "more_gates": more_gates,
         "more_peaks": more_peaks,
@@ -322,6 +347,26 @@ def render(results: list[dict], repeats: int) -> str:
         pipe, base = statistics.median(h["pipeline"]), statistics.median(h["baseline"])
         lines.append(
             f"| {r['scale']:g} | {pipe:.1f} | {base:.2f} | {pipe / base:.1f} | {h['kpis']} | {h['mismatches']} |"
+        )
+    lines += [
+        "",
+        "## Engines (issue 17)",
+        "",
+        "The first run (empty data dir, last day held back) with dbt on DuckDB and with `--engine spark` "
+        "(Spark 4.3 local mode, `method: session`, always a full refresh) on the same scale-1 files: "
+        "whole run and its dbt step, medians.",
+        "",
+        "| scale | duckdb run s | duckdb dbt s | spark run s | spark dbt s | spark / duckdb (run) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        e = r.get("engines")
+        if e is None:
+            continue
+        duck, spark = statistics.median(e["seconds"]["duckdb"]), statistics.median(e["seconds"]["spark"])
+        lines.append(
+            f"| {r['scale']:g} | {duck:.1f} | {statistics.median(e['dbt_seconds']['duckdb']):.1f} | {spark:.1f} | "
+            f"{statistics.median(e['dbt_seconds']['spark']):.1f} | {spark / duck:.1f} |"
         )
     lines += [
         "",

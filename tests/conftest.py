@@ -150,9 +150,14 @@ def golden_web_mart(golden_web_run: CliRun) -> Iterator[duckdb.DuckDBPyConnectio
 
 
 @pytest.fixture(scope="session")
-def asterisk_mart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def asterisk_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    return _published(ASTERISK_LANDING, tmp_path_factory, "asterisk")
+
+
+@pytest.fixture(scope="session")
+def asterisk_mart(asterisk_run: CliRun) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-only connection to the mart published from the hand-written Asterisk files."""
-    con = open_mart(_published(ASTERISK_LANDING, tmp_path_factory, "asterisk").mart_path)
+    con = open_mart(asterisk_run.mart_path)
     yield con
     con.close()
 
@@ -322,6 +327,7 @@ SESSION_BUILDS = frozenset(
         "golden_customers_dates_run",
         "golden_web_run",
         "golden_web_mart",
+        "asterisk_run",
         "asterisk_mart",
         "demo_run",
         "fresh_run",

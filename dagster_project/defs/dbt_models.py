@@ -19,6 +19,7 @@ from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
 from dagster_project.pseudonym import resolve_key
+from dagster_project.spark_engine import job as spark_job
 from dagster_project.state import build_plan, record_build_plan
 from dagster_project.warehouse import warehouse_lock
 
@@ -87,15 +88,24 @@ def support_kpi_dbt(
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
         record_build_plan(settings, plan)
-        # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
-        # Seeds only change with the project fingerprint, which makes the build a full refresh.
-        excluded = ["unit_test"] if plan.full_refresh else ["unit_test", "seed"]
-        args = ["build", "--exclude-resource-type", *excluded, *dbt_settings_args(settings)]
-        if plan.full_refresh:
-            args.append("--full-refresh")
+        if settings.dbt.engine == "spark":
+            # Spark (spark_engine/job.py): raw tables exported to Parquet, always a full refresh.
+            dbt, args = spark_job.prepare_build(settings)
+            key_scope = spark_job.pseudonym_key_for_dbt(
+                resolve_key(settings.data_dir, settings.values().text("pseudonym.key") or "").decode("utf-8")
+            )
+        else:
+            # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
+            # Seeds only change with the project fingerprint, which makes the build a full refresh.
+            excluded = ["unit_test"] if plan.full_refresh else ["unit_test", "seed"]
+            args = ["build", "--exclude-resource-type", *excluded, *dbt_settings_args(settings)]
+            if plan.full_refresh:
+                args.append("--full-refresh")
+            key_scope = contextlib.nullcontext()
         # One target folder per data dir (not dagster-dbt's new folder per invocation, which made
         # dbt parse the whole project on every build and left ~30 MB behind per run).
-        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=settings.dbt_target_path)
+        with key_scope:
+            invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=settings.dbt_target_path)
         try:
             # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
             with contextlib.redirect_stdout(tee):
@@ -110,6 +120,8 @@ def support_kpi_dbt(
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
         run_results = invocation.get_artifact("run_results.json")
+        if settings.dbt.engine == "spark" and invocation.is_successful():
+            spark_job.import_mart(settings, [key.path[-1] for key in mart_asset_keys])
     settings.dbt_results_path.write_text(json.dumps(run_results))
     summary = summarize(run_results)
     context.log.info(f"dbt build: {summary.models} models, {summary.tests} tests ({summary.tests_failed} failed)")

@@ -34,13 +34,17 @@ class PipelineSettings(dg.ConfigurableResource):
     landing_dir: str | None = None
     data_dir: str | None = None
     config_path: str | None = None
+    # the engine dbt builds on (setting dbt.engine), when the run asks for one (`run --engine`)
+    engine: str | None = None
     # This run's dbt build: rebuild every model from all raw rows (`support-kpi run --full-refresh`),
     # or recompute the KPI rows of these months ('YYYY-MM'; the monthly backfill job sets it).
     full_refresh: bool = False
     refresh_months: list[str] = pydantic.Field(default_factory=list)
 
     def settings(self) -> Settings:
-        settings = Settings.from_env(landing=self.landing_dir, data_dir=self.data_dir, config=self.config_path)
+        settings = Settings.from_env(
+            landing=self.landing_dir, data_dir=self.data_dir, config=self.config_path, engine=self.engine
+        )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings.export()  # child processes (dbt's pseudonym plugin) load the same settings
         return settings

@@ -1,0 +1,170 @@
+"""Build the dbt project on Spark from a DuckDB warehouse's raw tables.
+
+    folder/raw/<schema>/<table>.parquet   the raw tables (and raw_meta), written from DuckDB
+    folder/warehouse/<schema>.db/<table>/ the Spark warehouse (managed Parquet tables)
+    folder/metastore_db/                  the session's Derby metastore
+    folder/profiles.yml                   the `spark` profile (no secret in it)
+
+Every build is a full refresh: the incremental models' delete of affected rows needs a table
+format with DELETE (Delta Lake, Iceberg), which cannot be installed here (DECISIONS.md "Two
+engines"). The pseudonym key reaches the Spark session as the configuration
+`spark.support_kpi.pseudonym_key`, from env DBT_ENV_SECRET_PSEUDONYM_KEY of the dbt process
+(dbt masks DBT_ENV_SECRET_* values in its logs); no file holds it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from dagster_project.config import child_env
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+KEY_ENV = "DBT_ENV_SECRET_PSEUDONYM_KEY"
+RAW_SCHEMAS_PREFIX = "raw_"
+
+
+class SparkBuildError(RuntimeError):
+    """dbt on Spark failed; the message names the failing nodes and dbt's log file."""
+
+
+@dataclass(frozen=True)
+class SparkBuild:
+    folder: Path
+    results: dict[str, Any]
+
+    @property
+    def warehouse(self) -> Path:
+        return self.folder / "warehouse"
+
+    def table_path(self, schema: str, table: str) -> Path:
+        return self.warehouse / f"{schema}.db" / table
+
+
+def export_raw_tables(warehouse: Path, raw_dir: Path) -> list[tuple[str, str]]:
+    """Every table of the warehouse's raw_* schemas as one Parquet file each; (schema, table)s."""
+    if raw_dir.exists():
+        shutil.rmtree(raw_dir)
+    exported: list[tuple[str, str]] = []
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema like 'raw\\_%' escape '\\' and table_type = 'BASE TABLE' order by 1, 2"
+        ).fetchall()
+        for schema, table in tables:
+            folder = raw_dir / schema
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{table}.parquet"
+            con.execute(f"copy (select * from {schema}.{table}) to '{target}' (format parquet)")
+            exported.append((schema, table))
+    finally:
+        con.close()
+    return exported
+
+
+def spark_profile(folder: Path, threads: int = 2) -> dict[str, Any]:
+    """A `method: session` profile: local Spark with its warehouse, metastore and UTC session."""
+    return {
+        "support_kpi": {
+            "target": "spark",
+            "outputs": {
+                "spark": {
+                    "type": "spark",
+                    "method": "session",
+                    "host": "NA",
+                    "schema": "main",
+                    "threads": threads,
+                    "server_side_parameters": {
+                        "spark.master": "local[2]",
+                        "spark.sql.session.timeZone": "UTC",
+                        "spark.sql.warehouse.dir": str(folder / "warehouse"),
+                        "spark.driver.extraJavaOptions": (
+                            f"-Dderby.system.home={folder} -Dderby.stream.error.file={folder / 'derby.log'}"
+                        ),
+                        # Parquet timestamps DuckDB reads as such (Spark's default is INT96)
+                        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+                        "spark.ui.enabled": "false",
+                        "spark.log.level": "ERROR",
+                        # no progress bars: they share dbt's output lines, whose JSON dagster-dbt reads
+                        "spark.ui.showConsoleProgress": "false",
+                        "spark.sql.shuffle.partitions": "2",
+                        "spark.support_kpi.pseudonym_key": "{{ env_var('" + KEY_ENV + "') }}",
+                    },
+                }
+            },
+        }
+    }
+
+
+def prepare(warehouse: Path, folder: Path) -> None:
+    """The raw tables as Parquet and the profile, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    export_raw_tables(warehouse, folder / "raw")
+    (folder / "profiles.yml").write_text(yaml.safe_dump(spark_profile(folder), sort_keys=True))
+
+
+def spark_vars(dbt_vars: dict[str, Any], folder: Path) -> str:
+    """``--vars`` of a Spark build: the pipeline's, and where the raw Parquet files are."""
+    return json.dumps({**dbt_vars, "spark_raw_path": str(folder / "raw")}, sort_keys=True)
+
+
+def build(
+    executable: Path,
+    warehouse: Path,
+    folder: Path,
+    dbt_vars: dict[str, Any],
+    pseudonym_key: str,
+    select: list[str] | None = None,
+) -> SparkBuild:
+    """Export the raw tables of `warehouse`, then `dbt build --full-refresh` on Spark in `folder`
+    (unit tests left out: they run on DuckDB, given rows in DuckDB's SQL)."""
+    prepare(warehouse, folder)
+    target = folder / "target"
+    command = [
+        str(executable),
+        "build",
+        "--full-refresh",
+        "--exclude-resource-type",
+        "unit_test",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(folder),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(folder / "logs"),
+        "--vars",
+        spark_vars(dbt_vars, folder),
+    ]
+    if select:
+        command += ["--select", *select]
+    env = child_env(**{KEY_ENV: pseudonym_key})
+    # Spark's session writes metastore_db/ and spark-warehouse/ where it starts: the folder.
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+    results_path = target / "run_results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {"results": []}
+    failed = [r for r in results["results"] if r["status"] in ("error", "fail")]
+    if done.returncode != 0 or failed:
+        lines = [f"{r['unique_id']}: {(r.get('message') or '').splitlines()[0:1]}" for r in failed[:10]]
+        tail = "\n".join(done.stdout.splitlines()[-15:])
+        raise SparkBuildError(
+            f"dbt build on Spark failed (exit {done.returncode}; log {folder / 'logs' / 'dbt.log'}):\n"
+            + "\n".join(lines)
+            + ("\n" + tail if not lines else "")
+        )
+    return SparkBuild(folder, results)
+
+
+def parquet_relation(spark_build: SparkBuild, schema: str, table: str) -> str:
+    """A DuckDB relation text reading a table of the Spark warehouse (its Parquet files)."""
+    return f"read_parquet('{spark_build.table_path(schema, table)}/*.parquet')"

@@ -1,0 +1,128 @@
+"""Same numbers on Spark (issue 17): for every golden fixture, the dbt project built on Spark
+(local mode, `method: session`) from the same raw tables gives the DuckDB scorecard: every KPI and
+month, numerator, denominator and value within a relative difference of 1e-9.
+
+The DuckDB side is the session's published golden mart; the Spark side is
+dagster_project.spark_engine.build over that run's warehouse (its raw tables exported to Parquet),
+a full `dbt build` with every data test but the unit tests (those run on DuckDB: their given rows
+are DuckDB SQL). `make test` installs the Spark environment (`make spark`: .venv-spark with
+dbt-spark and pyspark, Java 17 from Debian when missing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.settings import Settings
+from dagster_project.spark_engine.build import SparkBuild, build, parquet_relation
+from tests.conftest import GOLDEN_LANDING, CliRun, support_kpi
+
+pytestmark = pytest.mark.spark
+
+RELATIVE_TOLERANCE = 1e-9
+
+
+def run_pipeline_on(landing: Path, data_dir: Path, *options: str) -> CliRun:
+    done = support_kpi("run", "--landing", str(landing), "--data-dir", str(data_dir), *options)
+    return CliRun(done.returncode, done.stdout + done.stderr, landing, data_dir)
+
+
+def spark_build_of(run: CliRun, work: Path) -> SparkBuild:
+    settings = Settings.from_env(data_dir=run.data_dir)
+    executable = settings.spark_dbt_executable
+    assert executable.exists(), f"{executable} is missing: `make spark` installs dbt-spark and pyspark"
+    key = settings.pseudonym_key_text
+    assert key, "the test session sets SUPPORT_KPI_PSEUDONYM_KEY (tests/conftest.py)"
+    return build(executable, run.data_dir / "warehouse.duckdb", work, settings.dbt_vars(), key)
+
+
+def scorecard_differences(duckdb_mart: Path, spark_scorecard: str) -> tuple[int, list[tuple]]:
+    """Rows of the DuckDB mart's scorecard (file `duckdb_mart`) and `spark_scorecard` (a relation
+    text, `spark` = a second attached mart or Parquet files) that differ beyond the tolerance, or
+    are in one only; and the DuckDB row count."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{duckdb_mart}' as published (read_only)")
+
+        def differs(column: str) -> str:
+            return (
+                f"(d.{column} is null) != (s.{column} is null) or abs(d.{column} - s.{column}) "
+                f"> {RELATIVE_TOLERANCE} * greatest(abs(d.{column}), abs(s.{column}))"
+            )
+
+        rows = con.execute(
+            f"""
+            select
+                coalesce(d.kpi_id, s.kpi_id) as kpi_id,
+                coalesce(d.month, s.month) as month,
+                d.numerator, s.numerator, d.denominator, s.denominator, d.value, s.value
+            from published.mart.kpi_scorecard_monthly as d
+            full join {spark_scorecard} as s on d.kpi_id = s.kpi_id and d.month = s.month
+            where d.kpi_id is null or s.kpi_id is null
+                or {differs('numerator')} or {differs('denominator')} or {differs('value')}
+            order by 1, 2
+            """
+        ).fetchall()
+        count = con.execute("select count(*) from published.mart.kpi_scorecard_monthly").fetchall()[0][0]
+    finally:
+        con.close()
+    return count, rows
+
+
+def assert_no_differences(count: int, differences: list[tuple]) -> None:
+    assert count > 0
+    assert differences == [], (
+        f"{len(differences)} of {count} scorecard rows differ (kpi, month, numerator duckdb/spark, "
+        f"denominator duckdb/spark, value duckdb/spark):\n" + "\n".join(map(str, differences[:30]))
+    )
+
+
+def assert_same_scorecard(run: CliRun, work: Path) -> None:
+    spark = spark_build_of(run, work)
+    relation = parquet_relation(spark, "mart", "kpi_scorecard_monthly")
+    assert_no_differences(*scorecard_differences(run.mart_path, relation))
+
+
+def test_helpdesk_through_the_pipeline(golden_run: CliRun, tmp_path: Path) -> None:
+    """`support-kpi run --engine spark`: the raw load and gates on DuckDB, dbt build on Spark (every
+    data test), the mart brought back and published; the published scorecard is DuckDB's."""
+    run = run_pipeline_on(GOLDEN_LANDING, tmp_path / "data", "--engine", "spark")
+    assert run.returncode == 0, run.output[-4000:]
+    assert "full refresh (the spark engine rebuilds everything" in run.output
+    assert (tmp_path / "data" / "spark" / "warehouse" / "mart.db" / "kpi_scorecard_monthly").is_dir()
+    # the published Spark-built mart, read as the DuckDB file it is
+    spark_scorecard = f"(select * from read_parquet('{tmp_path}/scorecard.parquet'))"
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{run.mart_path}' as spark (read_only)")
+        con.execute(f"copy spark.mart.kpi_scorecard_monthly to '{tmp_path}/scorecard.parquet' (format parquet)")
+    finally:
+        con.close()
+    assert_no_differences(*scorecard_differences(golden_run.mart_path, spark_scorecard))
+
+
+def test_telephony(golden_telephony_run: CliRun, tmp_path: Path) -> None:
+    assert_same_scorecard(golden_telephony_run, tmp_path)
+
+
+def test_asterisk(asterisk_run: CliRun, tmp_path: Path) -> None:
+    assert_same_scorecard(asterisk_run, tmp_path)
+
+
+def test_surveys(golden_surveys_run: CliRun, tmp_path: Path) -> None:
+    assert_same_scorecard(golden_surveys_run, tmp_path)
+
+
+def test_customers(golden_customers_run: CliRun, tmp_path: Path) -> None:
+    assert_same_scorecard(golden_customers_run, tmp_path)
+
+
+def test_customers_dates(golden_customers_dates_run: CliRun, tmp_path: Path) -> None:
+    assert_same_scorecard(golden_customers_dates_run, tmp_path)
+
+
+def test_web(golden_web_run: CliRun, tmp_path: Path) -> None:
+    assert_same_scorecard(golden_web_run, tmp_path)
