@@ -65,7 +65,8 @@ def warned_nodes(run_results: Mapping[str, Any]) -> list[str]:
     return _nodes_with_status(run_results, {"warn"})
 
 
-_NODE_DONE = re.compile(r"^(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)\b")
+# a node's result line; not the on-run-start hook's ("1 of 1 OK hook: ..."), counted apart by dbt
+_NODE_DONE = re.compile(r"^(\d+) of (\d+) (OK|PASS|ERROR|FAIL|WARN|SKIP)\b(?! hook:)")
 
 
 class DbtLogTee(io.TextIOBase):

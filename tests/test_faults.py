@@ -137,6 +137,17 @@ def test_checksum_sees_a_type_or_column_name_change(tmp_path: Path) -> None:
     assert digests[3] == digests[0]  # 1 is an integer literal: same schema, same row
 
 
+def test_dbt_progress_counts_the_nodes_not_the_on_run_start_hook(tmp_path: Path) -> None:
+    from dagster_project.dbt_results import DbtLogTee
+
+    reported: list[str] = []
+    lines = ["1 of 1 START hook: support_kpi.on-run-start.0", "1 of 1 OK hook: support_kpi.on-run-start.0 ... [OK]"]
+    lines += [f"{n} of 20 OK created sql table model m{n}" for n in range(1, 21)]
+    with DbtLogTee(tmp_path / "dbt.log", reported.append) as tee:
+        tee.write("\n".join(lines) + "\n")
+    assert reported == [f"dbt build: {n} of 20 nodes done" for n in range(2, 21, 2)]
+
+
 def test_fault_hook_does_nothing_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(FAULT_ENV, raising=False)
     started = time.monotonic()
