@@ -34,7 +34,7 @@ def spark_build_of(run: CliRun, work: Path) -> SparkBuild:
     settings = Settings.from_env(data_dir=run.data_dir)
     executable = settings.spark_dbt_executable
     assert executable.exists(), f"{executable} is missing: `make spark` installs dbt-spark and pyspark"
-    key = settings.pseudonym_key_text
+    key = settings.pseudonym_key_text()
     assert key, "the test session sets SUPPORT_KPI_PSEUDONYM_KEY (tests/conftest.py)"
     return build(executable, run.data_dir / "warehouse.duckdb", work, settings.dbt_vars(), key)
 
