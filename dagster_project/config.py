@@ -498,11 +498,6 @@ def child_env_without_dbt(**overrides: str) -> dict[str, str]:
 
 
 
-def child_env(**overrides: str) -> dict[str, str]:
-    """This process's environment plus ``overrides``, for a child process."""
-    return {**os.environ, **overrides}
-
-
 @contextmanager
 def environment_for_children(name: str, value: str) -> Iterator[None]:
     """``name`` set in this process's environment while a child is started from it (dagster-dbt

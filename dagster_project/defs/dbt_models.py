@@ -77,7 +77,7 @@ def support_kpi_dbt(
     settings = pipeline.settings()
     # The key file (created on first use) is part of the settings' fingerprint: create it before the
     # plan records what this build runs under, not during the build.
-    resolve_key(settings.data_dir, settings.values().text("pseudonym.key") or "")
+    key = resolve_key(settings.data_dir, settings.values().text("pseudonym.key") or "")
     plan = build_plan(settings, pipeline.full_refresh, tuple(pipeline.refresh_months))
     log_path = settings.data_dir / "logs" / "dbt-build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,9 +91,7 @@ def support_kpi_dbt(
         if settings.dbt.engine == "spark":
             # Spark (spark_engine/job.py): raw tables exported to Parquet, always a full refresh.
             dbt, args = spark_job.prepare_build(settings)
-            key_scope = spark_job.pseudonym_key_for_dbt(
-                resolve_key(settings.data_dir, settings.values().text("pseudonym.key") or "").decode("utf-8")
-            )
+            key_scope = spark_job.pseudonym_key_for_dbt(key.decode("utf-8"))
         else:
             # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
             # Seeds only change with the project fingerprint, which makes the build a full refresh.

@@ -24,12 +24,11 @@ from typing import Any
 import duckdb
 import yaml
 
-from dagster_project.config import child_env
+from dagster_project.config import child_env_without_dbt
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
 KEY_ENV = "DBT_ENV_SECRET_PSEUDONYM_KEY"
-RAW_SCHEMAS_PREFIX = "raw_"
 
 
 class SparkBuildError(RuntimeError):
@@ -49,11 +48,10 @@ class SparkBuild:
         return self.warehouse / f"{schema}.db" / table
 
 
-def export_raw_tables(warehouse: Path, raw_dir: Path) -> list[tuple[str, str]]:
-    """Every table of the warehouse's raw_* schemas as one Parquet file each; (schema, table)s."""
+def export_raw_tables(warehouse: Path, raw_dir: Path) -> None:
+    """Every table of the warehouse's raw_* schemas as one Parquet file each."""
     if raw_dir.exists():
         shutil.rmtree(raw_dir)
-    exported: list[tuple[str, str]] = []
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = con.execute(
@@ -65,10 +63,8 @@ def export_raw_tables(warehouse: Path, raw_dir: Path) -> list[tuple[str, str]]:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{table}.parquet"
             con.execute(f"copy (select * from {schema}.{table}) to '{target}' (format parquet)")
-            exported.append((schema, table))
     finally:
         con.close()
-    return exported
 
 
 def spark_profile(folder: Path, threads: int = 2) -> dict[str, Any]:
@@ -112,9 +108,12 @@ def prepare(warehouse: Path, folder: Path) -> None:
     (folder / "profiles.yml").write_text(yaml.safe_dump(spark_profile(folder), sort_keys=True))
 
 
-def spark_vars(dbt_vars: dict[str, Any], folder: Path) -> str:
-    """``--vars`` of a Spark build: the pipeline's, and where the raw Parquet files are."""
-    return json.dumps({**dbt_vars, "spark_raw_path": str(folder / "raw")}, sort_keys=True)
+def build_args(dbt_vars: dict[str, Any], folder: Path) -> list[str]:
+    """The `dbt build` of a Spark build (the pipeline's and the tests'): a full refresh without
+    unit tests (they run on DuckDB, given rows in DuckDB's SQL), with the pipeline's vars and
+    where the raw Parquet files are."""
+    spark_vars = json.dumps({**dbt_vars, "spark_raw_path": str(folder / "raw")}, sort_keys=True)
+    return ["build", "--full-refresh", "--exclude-resource-type", "unit_test", "--vars", spark_vars]
 
 
 def build(
@@ -123,18 +122,13 @@ def build(
     folder: Path,
     dbt_vars: dict[str, Any],
     pseudonym_key: str,
-    select: list[str] | None = None,
 ) -> SparkBuild:
-    """Export the raw tables of `warehouse`, then `dbt build --full-refresh` on Spark in `folder`
-    (unit tests left out: they run on DuckDB, given rows in DuckDB's SQL)."""
+    """Export the raw tables of `warehouse`, then `dbt build` (build_args) on Spark in `folder`."""
     prepare(warehouse, folder)
     target = folder / "target"
     command = [
         str(executable),
-        "build",
-        "--full-refresh",
-        "--exclude-resource-type",
-        "unit_test",
+        *build_args(dbt_vars, folder),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -143,12 +137,8 @@ def build(
         str(target),
         "--log-path",
         str(folder / "logs"),
-        "--vars",
-        spark_vars(dbt_vars, folder),
     ]
-    if select:
-        command += ["--select", *select]
-    env = child_env(**{KEY_ENV: pseudonym_key})
+    env = child_env_without_dbt(**{KEY_ENV: pseudonym_key})
     # Spark's session writes metastore_db/ and spark-warehouse/ where it starts: the folder.
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
     results_path = target / "run_results.json"

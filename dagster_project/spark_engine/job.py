@@ -19,7 +19,7 @@ from dagster_dbt import DbtCliResource
 from dagster_project.config import environment_for_children
 from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
-from dagster_project.spark_engine.build import KEY_ENV, prepare, spark_vars
+from dagster_project.spark_engine.build import KEY_ENV, build_args, prepare
 
 MART_SCHEMA = "mart"
 
@@ -36,15 +36,7 @@ def prepare_build(settings: Settings) -> tuple[DbtCliResource, list[str]]:
         raise FileNotFoundError(f"dbt for Spark is not installed at {executable}: run `make spark`")
     prepare(settings.warehouse_path, folder)
     resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(executable), profiles_dir=str(folder))
-    args = [
-        "build",
-        "--full-refresh",
-        "--exclude-resource-type",
-        "unit_test",
-        "--vars",
-        spark_vars(settings.dbt_vars(), folder),
-    ]
-    return resource, args
+    return resource, build_args(settings.dbt_vars(), folder)
 
 
 def pseudonym_key_for_dbt(key: str) -> contextlib.AbstractContextManager[None]:
