@@ -1,6 +1,6 @@
 """Content checksum of a published mart: same tables, schemas and rows give the same digest.
 
-Per table (sorted by schema and name): the column names and types in column order, the row
+Per table or view (sorted by schema and name): the column names and types in column order, the row
 count, and an order-independent hash of the rows — each row rendered as a JSON array of its
 values as text, hashed with md5, and the two 64-bit halves summed over all rows (a multiset
 hash: row order and file layout do not matter, duplicate rows do). Doubles are rendered exactly
@@ -69,13 +69,15 @@ def table_checksum(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, ta
 
 
 def catalog_checksum(con: duckdb.DuckDBPyConnection, catalog: str) -> MartChecksum:
-    """Checksum of every table of an attached database (e.g. a BI reader's open connection)."""
+    """Checksum of every table and view of an attached database (e.g. a BI reader's open
+    connection; the Spark engine's mart is views over Parquet files)."""
     tables = [
         (schema, table)
         for schema, table in con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = ? "
+            "union all select schema_name, view_name from duckdb_views() where database_name = ? and not internal "
             "order by schema_name, table_name",
-            [catalog],
+            [catalog, catalog],
         ).fetchall()
         if (schema, table) not in EXCLUDED_TABLES
     ]

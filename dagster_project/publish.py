@@ -26,6 +26,9 @@ affected keys and gets the warehouse's rows of those keys; every other table is 
 Rows of other keys are the same in the warehouse and the published mart: they were only written by
 builds that published them. The result is the same mart as a whole copy (``support-kpi checksum``);
 ``tests/test_incremental.py`` compares it with a full refresh after every arrival sequence.
+
+The Spark engine publishes the same file as views over Parquet files instead (publish_parquet.py);
+a DuckDB publish after it removes those files.
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ class ChangedRows:
     affected: str
 
     def predicate(self) -> str:
-        columns = ", ".join(_quote(column) for column in self.key)
+        columns = ", ".join(quote_identifier(column) for column in self.key)
         return f"({columns}) in (select {columns} from warehouse.{self.affected})"
 
 
@@ -89,16 +92,16 @@ def changed_rows_of_mart(manifest_path: Path) -> dict[str, ChangedRows]:
         affected = models[affected_by["model"]]
         changed[node["alias"]] = ChangedRows(
             key=tuple(affected_by["key"]),
-            affected=f"{_quote(affected['schema'])}.{_quote(affected['alias'])}",
+            affected=f"{quote_identifier(affected['schema'])}.{quote_identifier(affected['alias'])}",
         )
     return changed
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -118,7 +121,13 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp_path, path)
-    _fsync(path.parent)
+    fsync_path(path.parent)
+
+
+def parquet_root(mart_path: Path) -> Path:
+    """``<data-dir>/support_kpi_parquet``: the Parquet publications behind a views file
+    (publish_parquet.py, the Spark engine's mart)."""
+    return mart_path.with_name(mart_path.stem + "_parquet")
 
 
 def stale_temp_files(mart_path: Path) -> list[Path]:
@@ -154,25 +163,17 @@ def publish_mart(
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"attach '{tmp_path}' as {_NEW}")
         con.execute(f"attach '{warehouse_path}' as warehouse (read_only)")
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() "
-                "where database_name = 'warehouse' and schema_name = ? order by table_name",
-                [MART_SCHEMA],
-            ).fetchall()
-            if not row[0].endswith(_DBT_LEFTOVER_SUFFIXES)
-        ]
+        tables = mart_tables(con, "warehouse")
         if not tables:
             raise RuntimeError(f"{warehouse_path}: schema '{MART_SCHEMA}' has no tables to publish")
         con.execute(f"create schema if not exists {_NEW}.{MART_SCHEMA}")
         previous = _columns_by_table(con, _NEW) if incremental else {}
         current = _columns_by_table(con, "warehouse")
         for stale in sorted(set(previous) - set(tables)):
-            con.execute(f"drop table {_NEW}.{MART_SCHEMA}.{_quote(stale)}")
+            con.execute(f"drop table {_NEW}.{MART_SCHEMA}.{quote_identifier(stale)}")
         for table in tables:
-            target = f"{_NEW}.{MART_SCHEMA}.{_quote(table)}"
-            source = f"warehouse.{MART_SCHEMA}.{_quote(table)}"
+            target = f"{_NEW}.{MART_SCHEMA}.{quote_identifier(table)}"
+            source = f"warehouse.{MART_SCHEMA}.{quote_identifier(table)}"
             rows = (changed_rows or {}).get(table)
             if rows is not None and previous.get(table) == current[table]:
                 con.execute(f"delete from {target} where {rows.predicate()}")
@@ -181,26 +182,17 @@ def publish_mart(
                 con.execute(f"drop table if exists {target}")
                 con.execute(f"create table {target} as select * from {source}")
             table_rows[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
-        con.execute(
-            f"create or replace table {_NEW}.{MART_SCHEMA}._publication as "
-            "select ?::varchar as run_id, ?::timestamp as published_at, ?::integer as table_count",
-            [run_id, datetime.now(UTC).replace(tzinfo=None), len(tables)],
-        )
-        con.execute("detach warehouse")
-        con.execute(f"checkpoint {_NEW}")
-        con.execute(f"detach {_NEW}")
+        finish_mart_file(con, _NEW, run_id, len(tables))
     except BaseException:
         con.close()
         tmp_path.unlink(missing_ok=True)
         raise
     con.close()
 
-    _fsync(tmp_path)
-    pause_point("publish_tmp")
-    os.replace(tmp_path, mart_path)
-    _fsync(mart_path.parent)
-    pause_point("publish_replaced")
+    switch_in(tmp_path, mart_path)
     removed = remove_legacy_mart(mart_path)
+    # The Parquet files of a mart the Spark engine published before: no views point at them now.
+    shutil.rmtree(parquet_root(mart_path), ignore_errors=True)
     return PublishResult(
         mart_path=mart_path,
         table_rows=table_rows,
@@ -208,6 +200,40 @@ def publish_mart(
         removed_legacy=removed,
         changed_rows_only=incremental,
     )
+
+
+def finish_mart_file(con: duckdb.DuckDBPyConnection, catalog: str, run_id: str, table_count: int) -> None:
+    """Record the publication in the new mart file (attached as ``catalog`` beside the attached
+    ``warehouse``), checkpoint it (no ``.wal`` left) and detach both."""
+    con.execute(
+        f"create or replace table {catalog}.{MART_SCHEMA}._publication as "
+        "select ?::varchar as run_id, ?::timestamp as published_at, ?::integer as table_count",
+        [run_id, datetime.now(UTC).replace(tzinfo=None), table_count],
+    )
+    con.execute("detach warehouse")
+    con.execute(f"checkpoint {catalog}")
+    con.execute(f"detach {catalog}")
+
+
+def switch_in(tmp_path: Path, mart_path: Path) -> None:
+    """Move the finished temporary mart file over the published one (fsynced before and after)."""
+    fsync_path(tmp_path)
+    pause_point("publish_tmp")
+    os.replace(tmp_path, mart_path)
+    fsync_path(mart_path.parent)
+    pause_point("publish_replaced")
+
+
+def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+    """The tables of the mart schema of an attached catalog, by name, without dbt's leftovers."""
+    return [
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = ? order by table_name",
+            [catalog, MART_SCHEMA],
+        ).fetchall()
+        if not row[0].endswith(_DBT_LEFTOVER_SUFFIXES)
+    ]
 
 
 def _columns_by_table(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
@@ -252,7 +278,7 @@ def remove_legacy_mart(mart_path: Path) -> tuple[Path, ...]:
     for path in removed:
         path.unlink(missing_ok=True)
     if removed:
-        _fsync(mart_path.parent)
+        fsync_path(mart_path.parent)
     return tuple(removed)
 
 

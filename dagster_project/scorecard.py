@@ -30,7 +30,11 @@ class ScorecardRow:
 
 def data_cutoff(con: duckdb.DuckDBPyConnection) -> datetime | None:
     tables = {
-        row[0] for row in con.execute("select table_name from duckdb_tables() where schema_name = 'mart'").fetchall()
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'mart' "
+            "union all select view_name from duckdb_views() where schema_name = 'mart'"
+        ).fetchall()
     }
     parts = [f"select max({column}) as ts from mart.{table}" for table, column in _CUTOFF_COLUMNS if table in tables]
     if not parts:

@@ -35,6 +35,7 @@ from dagster_project.loading import ensure_raw_schema, pending_files
 from dagster_project.loading.schema import BUILD_PLAN_TABLE, warehouse_id
 from dagster_project.manifest import project_fingerprint
 from dagster_project.publish import PublishResult, changed_rows_of_mart, publish_mart, write_atomic
+from dagster_project.publish_parquet import publish_parquet_mart
 from dagster_project.semantic_layer import publish_semantic_manifest
 from dagster_project.settings import Settings
 from dagster_project.warehouse import connect, warehouse_lock
@@ -178,8 +179,11 @@ def publish_build(settings: Settings, manifest_path: Path, run_id: str = "") -> 
     of the incremental mart tables are written (their ``meta.affected_by`` in ``manifest_path``). The
     build's semantic manifest (beside ``manifest_path``) is stored with the mart for `mf`, and the
     dashboard is rebuilt from the published mart."""
-    changed_rows = changed_rows_of_mart(manifest_path) if builds_on_published_mart(settings) else None
-    result = publish_mart(settings.warehouse_path, settings.mart_path, run_id, changed_rows)
+    if settings.dbt.engine == "spark":
+        result = publish_parquet_mart(settings.warehouse_path, settings.mart_path, run_id)
+    else:
+        changed_rows = changed_rows_of_mart(manifest_path) if builds_on_published_mart(settings) else None
+        result = publish_mart(settings.warehouse_path, settings.mart_path, run_id, changed_rows)
     publish_semantic_manifest(settings, manifest_path.parent)
     # The mart is the product: a dashboard that cannot be built does not hold it back. It is then
     # replaced by a page saying why (never the dashboard of an older mart), and the run warns.

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.publish import parquet_root
 from dagster_project.settings import Settings
 from dagster_project.spark_engine.build import SparkBuild, build, parquet_relation
 from tests.conftest import GOLDEN_LANDING, CliRun, support_kpi
@@ -93,14 +94,30 @@ def test_helpdesk_through_the_pipeline(golden_run: CliRun, tmp_path: Path) -> No
     assert run.returncode == 0, run.output[-4000:]
     assert "full refresh (the spark engine rebuilds everything" in run.output
     assert (tmp_path / "data" / "spark" / "warehouse" / "mart.db" / "kpi_scorecard_monthly").is_dir()
-    # the published Spark-built mart, read as the DuckDB file it is
+    # the published Spark-built mart: a DuckDB file of views, one over each Parquet file of the
+    # publication, for the same tables (and columns) as the DuckDB engine's mart
     spark_scorecard = f"(select * from read_parquet('{tmp_path}/scorecard.parquet'))"
     con = duckdb.connect()
     try:
         con.execute(f"attach '{run.mart_path}' as spark (read_only)")
+        con.execute(f"attach '{golden_run.mart_path}' as duck (read_only)")
+        views = set(con.execute("select view_name from duckdb_views() where database_name = 'spark'").fetchall())
+        tables = set(con.execute("select table_name from duckdb_tables() where database_name = 'duck'").fetchall())
+        assert views == tables - {("_publication",)}
+        spark_columns, duck_columns = (
+            con.execute(
+                "select table_name, column_name from duckdb_columns() where database_name = ? "
+                "and table_name != '_publication' order by all",
+                [catalog],
+            ).fetchall()
+            for catalog in ("spark", "duck")
+        )
+        assert spark_columns == duck_columns
         con.execute(f"copy spark.mart.kpi_scorecard_monthly to '{tmp_path}/scorecard.parquet' (format parquet)")
     finally:
         con.close()
+    (publication,) = parquet_root(run.mart_path).iterdir()
+    assert {path.stem for path in publication.iterdir()} == {view for (view,) in views}
     assert_no_differences(*scorecard_differences(golden_run.mart_path, spark_scorecard))
 
 

@@ -18,7 +18,8 @@ PUBLISHED_MART_KEY = dg.AssetKey(["published", "mart"])
     description=(
         "`<data-dir>/support_kpi.duckdb`: a copy of the warehouse's `mart` schema (catalog "
         "`support_kpi`, schema `mart`), switched in atomically (after an incremental build, a copy "
-        "of the published file with the recomputed rows written into it). "
+        "of the published file with the recomputed rows written into it; with the Spark engine, a file "
+        "of views over Parquet files in `<data-dir>/support_kpi_parquet/`). "
         "Runs only when the dbt build (models and error-severity tests) succeeded. The dashboard "
         "(`<data-dir>/dashboard/`) is rebuilt from the published mart (or, when it cannot be built, "
         "replaced by a page saying why, with a warning)."
