@@ -104,6 +104,11 @@ def _check_memory(text: str) -> str | None:
     return None if ok else f"must be a size such as 2GB or 512MB, got {text!r}"
 
 
+def _check_spark_memory(text: str) -> str | None:
+    ok = re.fullmatch(r"\d+[kmgt]", text.strip(), re.IGNORECASE)
+    return None if ok else f"must be a JVM size such as 4g or 512m, got {text!r}"
+
+
 @dataclass(frozen=True)
 class Field:
     key: str  # dotted: section.name (toml [section] name)
@@ -150,6 +155,9 @@ _STATIC_FIELDS: tuple[Field, ...] = (
           shapes=(MART,), check=_check_dbt_engine),
     Field("dbt.spark_executable", "SUPPORT_KPI_SPARK_DBT", "",
           "dbt with dbt-spark for the spark engine (default: .venv-spark/bin/dbt of the repository, `make spark`)"),
+    Field("dbt.spark_memory", "SUPPORT_KPI_SPARK_MEMORY", "4g",
+          "heap of the spark engine's local Spark driver (spark.driver.memory; Spark's 1g thrashes at scale 1)",
+          check=_check_spark_memory),
     Field("dbt.threads", "SUPPORT_KPI_DBT_THREADS", "2", "dbt threads", check=_check_int(1)),
     Field("dbt.memory", "SUPPORT_KPI_DUCKDB_MEMORY", "2GB", "DuckDB memory_limit of the dbt build",
           check=_check_memory),

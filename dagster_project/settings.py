@@ -158,6 +158,11 @@ class Settings:
         default = Path(__file__).resolve().parent.parent / ".venv-spark" / "bin" / "dbt"
         return Path(configured) if configured else default
 
+    @property
+    def spark_memory(self) -> str:
+        """Heap of the local Spark driver of the spark engine (setting dbt.spark_memory)."""
+        return self._text("dbt.spark_memory").strip()
+
     def dbt_vars(self) -> dict[str, Any]:
         return dict(self.dbt.vars)
 

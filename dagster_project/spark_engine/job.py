@@ -34,7 +34,7 @@ def prepare_build(settings: Settings) -> tuple[DbtCliResource, list[str]]:
     executable = settings.spark_dbt_executable
     if not executable.exists():
         raise FileNotFoundError(f"dbt for Spark is not installed at {executable}: run `make spark`")
-    prepare(settings.warehouse_path, folder)
+    prepare(settings.warehouse_path, folder, settings.spark_memory)
     resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(executable), profiles_dir=str(folder))
     return resource, build_args(settings.dbt_vars(), folder)
 
