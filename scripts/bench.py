@@ -34,14 +34,24 @@ from dashboard_timing import PAGES, dashboard_timing  # noqa: E402 (a script bes
 CLI = str(Path(sys.executable).with_name("support-kpi"))
 END_DATE = "2026-10-31"
 HELPDESK_MAX_SCALE = 10
+TIMED_OUT = -999
+# A Spark run that has not finished by then is stopped and reported as such (no further attempts).
+SPARK_TIMEOUT_SECONDS = 900
 
 
-def measured(command: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (bytes) summed over the process tree, exit code."""
+def measured(command: list[str], timeout: float | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (bytes) summed over the process tree, exit code (TIMED_OUT when
+    `timeout` seconds passed: the process tree is killed)."""
     started = time.monotonic()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while process.poll() is None:
+        if timeout is not None and time.monotonic() - started > timeout:
+            for proc in [*process.children(recursive=True), process]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    proc.kill()
+            process.wait()
+            return time.monotonic() - started, peak, TIMED_OUT
         total = 0
         try:
             for proc in [process, *process.children(recursive=True)]:
@@ -151,13 +161,23 @@ def bench_engines(landing: Path, repeats: int) -> dict:
     The Spark run's data folder keeps its own warehouse; both publish the same scorecard."""
     seconds: dict[str, list[float]] = {"duckdb": [], "spark": []}
     dbt_seconds: dict[str, list[float]] = {"duckdb": [], "spark": []}
+    spark_failure = ""
     for attempt in range(repeats):
         for engine in ("duckdb", "spark"):
+            if engine == "spark" and spark_failure:
+                continue
             data_dir = landing.parent / f"engine-{engine}-{attempt}"
             shutil.rmtree(data_dir, ignore_errors=True)
             wall, _, code = measured(
-                [CLI, "run", "--engine", engine, "--landing", str(landing), "--data-dir", str(data_dir)]
+                [CLI, "run", "--engine", engine, "--landing", str(landing), "--data-dir", str(data_dir)],
+                timeout=SPARK_TIMEOUT_SECONDS if engine == "spark" else None,
             )
+            if engine == "spark" and code != 0:
+                spark_failure = (
+                    f"stopped after {SPARK_TIMEOUT_SECONDS} s" if code == TIMED_OUT else f"failed (exit {code})"
+                )
+                print(f"engine spark run {attempt + 1}: {spark_failure}", flush=True)
+                continue
             if code != 0:
                 raise SystemExit(f"{engine} run failed: see {data_dir / 'reports'}")
             report = latest_report(data_dir)
@@ -166,7 +186,7 @@ def bench_engines(landing: Path, repeats: int) -> dict:
             dbt_seconds[engine].append(float(dbt_step[0]) if dbt_step else 0.0)
             shutil.rmtree(data_dir, ignore_errors=True)
             print(f"engine {engine} run {attempt + 1}: {wall:.1f} s (dbt {dbt_seconds[engine][-1]:.1f} s)", flush=True)
-    return {"seconds": seconds, "dbt_seconds": dbt_seconds}
+    return {"seconds": seconds, "dbt_seconds": dbt_seconds, "spark_failure": spark_failure}
 
 
 def gate_seconds(report: dict) -> float:
@@ -354,7 +374,8 @@ def render(results: list[dict], repeats: int) -> str:
         "",
         "The first run (empty data dir, last day held back) with dbt on DuckDB and with `--engine spark` "
         "(Spark 4.3 local mode, `method: session`, always a full refresh) on the same scale-1 files: "
-        "whole run and its dbt step, medians.",
+        f"whole run and its dbt step, medians. A Spark run still going after {SPARK_TIMEOUT_SECONDS} s is "
+        "stopped and reported so, without further Spark attempts.",
         "",
         "| scale | duckdb run s | duckdb dbt s | spark run s | spark dbt s | spark / duckdb (run) |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -363,11 +384,15 @@ def render(results: list[dict], repeats: int) -> str:
         e = r.get("engines")
         if e is None:
             continue
-        duck, spark = statistics.median(e["seconds"]["duckdb"]), statistics.median(e["seconds"]["spark"])
-        lines.append(
-            f"| {r['scale']:g} | {duck:.1f} | {statistics.median(e['dbt_seconds']['duckdb']):.1f} | {spark:.1f} | "
-            f"{statistics.median(e['dbt_seconds']['spark']):.1f} | {spark / duck:.1f} |"
-        )
+        duck = statistics.median(e["seconds"]["duckdb"])
+        duck_dbt = statistics.median(e["dbt_seconds"]["duckdb"])
+        if e.get("spark_failure"):
+            spark_run = spark_dbt = ratio = e["spark_failure"]
+        else:
+            spark = statistics.median(e["seconds"]["spark"])
+            spark_run, spark_dbt = f"{spark:.1f}", f"{statistics.median(e['dbt_seconds']['spark']):.1f}"
+            ratio = f"{spark / duck:.1f}"
+        lines.append(f"| {r['scale']:g} | {duck:.1f} | {duck_dbt:.1f} | {spark_run} | {spark_dbt} | {ratio} |")
     lines += [
         "",
         "## Dashboard (issue 16)",
