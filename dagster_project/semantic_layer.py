@@ -34,8 +34,9 @@ def publish_semantic_manifest(settings: Settings, target_path: Path) -> None:
         write_atomic(settings.data_dir / SEMANTIC_MANIFEST, source.read_bytes())
 
 
-def _catalog_of(manifest: dict) -> str:
-    """The catalog (DuckDB database) name the semantic models' relations are qualified with."""
+def _catalog_of(manifest: dict) -> str | None:
+    """The catalog (DuckDB database) name the semantic models' relations are qualified with; None
+    when they are not (a Spark build's manifest: dbt-spark names relations schema.table)."""
     databases = {model["node_relation"]["database"] for model in manifest.get("semantic_models", [])}
     if len(databases) != 1:
         raise SemanticLayerUnavailable(f"the semantic manifest names {len(databases)} catalogs: {sorted(databases)}")
@@ -57,6 +58,18 @@ def metrics_project(settings: Settings) -> Path:
         "# Written by `support-kpi metrics` for MetricFlow; the models live in dbt_project/.\n"
         "name: support_kpi\nversion: '0.1.0'\nconfig-version: 2\nprofile: support_kpi\n",
     )
+    mart = json.dumps(str(settings.mart_path.resolve()))
+    if catalog is None:
+        # schema.table names resolve in the default catalog: the mart file itself, opened read-only
+        connection = f"      path: {mart}\n      config_options:\n        access_mode: READ_ONLY\n"
+    else:
+        connection = (
+            "      path: ':memory:'\n"
+            "      attach:\n"
+            f"        - path: {mart}\n"
+            f"          alias: {json.dumps(catalog)}\n"
+            "          read_only: true\n"
+        )
     write_atomic(
         folder / "profiles.yml",
         "# Written by `support-kpi metrics`: the published mart, read-only, under the manifest's catalog name.\n"
@@ -65,14 +78,9 @@ def metrics_project(settings: Settings) -> Path:
         "  outputs:\n"
         "    metrics:\n"
         "      type: duckdb\n"
-        "      path: ':memory:'\n"
         "      threads: 1\n"
         "      settings:\n"
-        "        TimeZone: UTC\n"
-        "      attach:\n"
-        f"        - path: {json.dumps(str(settings.mart_path.resolve()))}\n"
-        f"          alias: {json.dumps(catalog)}\n"
-        "          read_only: true\n",
+        "        TimeZone: UTC\n" + connection,
     )
     write_atomic(folder / "target" / SEMANTIC_MANIFEST, manifest)
     return folder

@@ -326,3 +326,31 @@ def test_metricflow_validates_the_published_manifest(golden_run: CliRun) -> None
     # queried against the mart: each reports its count
     reports = output.count("(ERRORS: ")
     assert reports >= 6 and output.count("(ERRORS: 0, FUTURE_ERRORS: 0, WARNINGS: 0)") == reports, output[-3000:]
+
+
+@pytest.mark.parametrize(("database", "expected"), [("warehouse", "attach"), (None, "file")])
+def test_the_profile_opens_the_mart_read_only_under_the_manifests_names(
+    tmp_path: Path, database: str | None, expected: str
+) -> None:
+    """A DuckDB build's manifest names relations catalog.schema.table: the mart is attached under
+    that catalog. A Spark build's names them schema.table: the mart file is the default catalog,
+    opened read-only (a run publishing meanwhile replaces the file beside it)."""
+    import yaml
+
+    from dagster_project.semantic_layer import SEMANTIC_MANIFEST, metrics_project
+    from dagster_project.settings import Settings
+
+    settings = Settings.from_env(data_dir=tmp_path)
+    duckdb.connect(str(settings.mart_path)).close()
+    relation = {"alias": "fct_tickets", "schema_name": "mart", "database": database}
+    (tmp_path / SEMANTIC_MANIFEST).write_text(json.dumps({"semantic_models": [{"node_relation": relation}]}))
+    profile = yaml.safe_load((metrics_project(settings) / "profiles.yml").read_text())
+    output = profile["support_kpi"]["outputs"]["metrics"]
+    mart = str(settings.mart_path.resolve())
+    if expected == "attach":
+        assert output["path"] == ":memory:"
+        assert output["attach"] == [{"path": mart, "alias": "warehouse", "read_only": True}]
+    else:
+        assert output["path"] == mart
+        assert output["config_options"] == {"access_mode": "READ_ONLY"}
+        assert "attach" not in output

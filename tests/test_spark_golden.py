@@ -20,6 +20,7 @@ from dagster_project.publish import parquet_root
 from dagster_project.settings import Settings
 from dagster_project.spark_engine.build import SparkBuild, build, parquet_relation
 from tests.conftest import GOLDEN_LANDING, CliRun, support_kpi
+from tests.test_semantic_layer import FAMILIES, check_fixture
 
 pytestmark = pytest.mark.spark
 
@@ -119,6 +120,10 @@ def test_helpdesk_through_the_pipeline(golden_run: CliRun, tmp_path: Path) -> No
     (publication,) = parquet_root(run.mart_path).iterdir()
     assert {path.stem for path in publication.iterdir()} == {view for (view,) in views}
     assert_no_differences(*scorecard_differences(golden_run.mart_path, spark_scorecard))
+    # the semantic layer over the views (a Spark build's manifest names relations schema.table):
+    # MetricFlow's KPIs by month and quarter agree with the published scorecard
+    (tmp_path / "mf").mkdir()
+    check_fixture(run, FAMILIES["golden_run"], tmp_path / "mf")
 
 
 def test_telephony(golden_telephony_run: CliRun, tmp_path: Path) -> None:
