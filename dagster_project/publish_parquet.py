@@ -70,12 +70,12 @@ def _write_tables(con: duckdb.DuckDBPyConnection, tables: list[str], folder: Pat
     for table in tables:
         target = folder / f"{table}.parquet"
         source = f"warehouse.{MART_SCHEMA}.{quote_identifier(table)}"
-        con.execute(
+        # COPY answers with the number of rows it wrote: no second scan to count them
+        rows[table] = con.execute(
             f"copy (select {_exact_columns(con, table)} from {source}) to {_literal(str(target))} "
             "(format parquet, compression zstd)"
-        )
+        ).fetchone()[0]
         fsync_path(target)
-        rows[table] = con.execute(f"select count(*) from {source}").fetchone()[0]
     fsync_path(folder)
     return rows
 
