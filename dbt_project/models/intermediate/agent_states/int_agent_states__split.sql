@@ -7,9 +7,11 @@
 -- 2. Edges: one spine of UTC instants that are local :00 / :30 edges in the reporting time zone
 --    (candidates every 15 minutes, so zones with :30 and :45 offsets and DST changes are exact),
 --    built once for the data's time range.
--- 3. The buckets each interval overlaps (two as-of joins give the first and the last, a series
---    the ones between; a range join on two inequalities took 764 s at scale 100 on DuckDB),
---    clipped to both.
+-- 3. The buckets each interval overlaps, clipped to both: the first and the last come from two
+--    equality joins on the 15-minute candidate at or before the interval's start and last
+--    instant (every edge is a candidate, so no edge lies between an instant and its candidate),
+--    a series lists the ones between. A range join on two inequalities took 764 s at scale 100
+--    on DuckDB, and an as-of join is a nested-loop join on Spark (it did not finish at scale 1).
 -- Incremental: key = the interval (agent_id, started_at); the intervals of
 -- int_affected__agent_state_intervals (new or changed ones, their predecessors, open ones) lose
 -- their pieces and are split again.
@@ -114,31 +116,45 @@ candidate_instants as (
 candidates as (
 
     select
-        edge_at,
+        edge_at as candidate_at,
         {% if var('reporting_time_zone') | upper == 'UTC' -%}
             edge_at
         {%- else -%}
             {{ utc_to_local('edge_at', "'" ~ var('reporting_time_zone') ~ "'") }}
-        {%- endif %} as edge_local
+        {%- endif %} as candidate_local
     from candidate_instants
+
+),
+
+-- each candidate with the bucket it lies in: the number of edges at or before it
+-- (0 before the first edge)
+candidate_buckets as (
+
+    select
+        candidate_at,
+        candidate_local,
+        minute(candidate_local) in (0, 30) as is_edge,
+        count(case when minute(candidate_local) in (0, 30) then 1 end) over (
+            order by candidate_at rows between unbounded preceding and current row
+        ) as bucket_number
+    from candidates
 
 ),
 
 edges as (
 
     select
-        edge_at as bucket_start,
-        lead(edge_at) over (order by edge_at) as bucket_end,
-        edge_local as interval_start,
-        row_number() over (order by edge_at) as bucket_number
-    from candidates
-    where minute(edge_local) in (0, 30)
+        candidate_at as bucket_start,
+        lead(candidate_at) over (order by candidate_at) as bucket_end,
+        candidate_local as interval_start,
+        bucket_number
+    from candidate_buckets
+    where is_edge
 
 ),
 
--- the buckets an interval overlaps are consecutive: from the one holding its start (the latest
--- edge at or before started_at) to the one holding its last instant (the latest edge before
--- ended_at); two as-of joins find them, a series lists the numbers between
+-- the bucket holding an interval's start (the latest edge at or before started_at) to the one
+-- holding its last instant (the latest edge before ended_at)
 interval_buckets as (
 
     select
@@ -148,10 +164,11 @@ interval_buckets as (
         state_intervals.ended_at,
         {{ series('first_bucket.bucket_number', 'last_bucket.bucket_number') }} as bucket_number
     from state_intervals
-    {{ asof_join('inner', 'edges', 'first_bucket', '', 'state_intervals.started_at', 'bucket_start', 'bucket_end') }}
-    {{ asof_join(
-        'inner', 'edges', 'last_bucket', '', 'state_intervals.ended_at', 'bucket_start', 'bucket_end', inclusive=false
-    ) }}
+    inner join candidate_buckets as first_bucket
+        on {{ floor_to_minutes('state_intervals.started_at', 15) }} = first_bucket.candidate_at
+    inner join candidate_buckets as last_bucket
+        on {{ floor_to_minutes(add_microseconds('state_intervals.ended_at', -1), 15) }} = last_bucket.candidate_at
+    where first_bucket.bucket_number > 0
 
 ),
 
