@@ -3,8 +3,10 @@
 -- a count's numerator and value are its measure; any other KPI's numerator and denominator are
 -- the expressions of meta.kpi over its input metrics and its value the metric's own expr (what
 -- MetricFlow evaluates); each input metric is its measure's aggregate over the month of the
--- measure's agg_time_dimension, 0 in a month without rows. The compiled SQL (target/compiled)
--- shows every KPI spelled out.
+-- measure's agg_time_dimension, 0 in a month without rows, as a double: the sums stay exact
+-- (integers, decimals) up to here, and the KPI expressions then compute in doubles on both engines
+-- (Spark's decimal division keeps 6 decimals: IQS differed from DuckDB's by 5e-9 at scale 1).
+-- The compiled SQL (target/compiled) shows every KPI spelled out.
 -- The models the registry's semantic models read (dbt needs them at parse time):
 -- depends_on: {{ ref('fct_tickets') }}
 -- depends_on: {{ ref('fct_ticket_replies') }}
@@ -69,7 +71,7 @@ with
     select
         months.month,
         {%- for input in measured | sort(attribute='metric') %}
-        coalesce({{ input.group }}.{{ input.metric }}, 0) as {{ input.metric }}{{ ',' if not loop.last }}
+        cast(coalesce({{ input.group }}.{{ input.metric }}, 0) as double) as {{ input.metric }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ ref(months_model) }} as months
     {%- for group in measured | map(attribute='group') | unique | sort %}
