@@ -151,7 +151,7 @@ _STATIC_FIELDS: tuple[Field, ...] = (
           shapes=(MART,), check=_check_zone),
     # dbt (the vars of dbt_project.yml are added by _dbt_var_fields)
     Field("dbt.engine", "SUPPORT_KPI_DBT_ENGINE", "duckdb",
-          "engine the dbt project builds on: duckdb, or spark (local session, `make spark`; always a full refresh)",
+          "engine the dbt project builds on: duckdb, or spark (local session, `make spark`)",
           shapes=(MART,), check=_check_dbt_engine),
     Field("dbt.spark_executable", "SUPPORT_KPI_SPARK_DBT", "",
           "dbt with dbt-spark for the spark engine (default: .venv-spark/bin/dbt of the repository, `make spark`)"),

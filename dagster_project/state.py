@@ -38,6 +38,7 @@ from dagster_project.publish import PublishResult, changed_rows_of_mart, publish
 from dagster_project.publish_parquet import publish_parquet_mart
 from dagster_project.semantic_layer import publish_semantic_manifest
 from dagster_project.settings import Settings
+from dagster_project.spark_engine import job as spark_job
 from dagster_project.warehouse import connect, warehouse_lock
 
 BUILD_PLAN_FILE = "build_plan.json"
@@ -86,9 +87,6 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
     months = tuple(sorted(set(refresh_months)))
     if full_refresh:
         return BuildPlan(True, 0, "full refresh requested", months)
-    if settings.dbt.engine == "spark":
-        # Spark's Parquet tables have no DELETE for the incremental models (DECISIONS.md "Two engines")
-        return BuildPlan(True, 0, "the spark engine rebuilds everything (no incremental builds on Spark yet)", months)
     state = _read_json(settings.state_path)
     if state is None or not settings.mart_path.exists():
         return BuildPlan(True, 0, "first build: no published mart yet", months)
@@ -107,8 +105,11 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
         # A build after the last publish (it failed) started under other models or settings: the
         # incremental tables may hold rows of either.
         return BuildPlan(True, 0, "an unpublished build under other models or settings changed the warehouse", months)
-    if state.get("warehouse_id") is None or state.get("warehouse_id") != _warehouse_id(settings):
+    if state.get("warehouse_id") is None or state.get("warehouse_id") != warehouse_identity(settings):
         return BuildPlan(True, 0, "the warehouse is not the one the published mart was built from", months)
+    if settings.dbt.engine == "spark" and spark_job.built_from(settings) != state.get("warehouse_id"):
+        # the Spark warehouse (<data-dir>/spark/) holds the incremental tables on that engine
+        return BuildPlan(True, 0, "the Spark warehouse is missing or was not built from this warehouse", months)
     generation = state.get("ledger_generation")
     if not isinstance(generation, int):
         return BuildPlan(True, 0, "ledger generation not recorded by the last publish", months)
@@ -116,7 +117,7 @@ def build_plan(settings: Settings, full_refresh: bool = False, refresh_months: t
     return BuildPlan(False, generation, why, months)
 
 
-def _warehouse_id(settings: Settings) -> str | None:
+def warehouse_identity(settings: Settings) -> str | None:
     if not settings.warehouse_path.exists():
         return None
     con = connect(settings.warehouse_path, read_only=True)

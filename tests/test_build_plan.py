@@ -162,3 +162,43 @@ def test_a_new_warehouse_beside_a_published_mart_is_a_full_refresh(settings: Set
 def test_a_state_from_before_warehouse_ids_is_a_full_refresh_once(settings: Settings) -> None:
     publish(settings, generation=7, warehouse_id=None)
     assert build_plan(settings).full_refresh
+
+
+def spark_settings_in(root: Path) -> Settings:
+    return load(
+        cli={"paths.landing": str(root / "landing"), "paths.data_dir": str(root / "data"), "dbt.engine": "spark"},
+        environ={},
+    )
+
+
+def test_spark_builds_incrementally_on_the_spark_warehouse_of_a_completed_build(tmp_path: Path) -> None:
+    """Issue 17: the Spark engine's builds are incremental like DuckDB's, on the Spark warehouse a
+    completed build left (<data-dir>/spark/built_from.json names the DuckDB warehouse it came from)."""
+    from dagster_project.spark_engine import job as spark_job
+    from dagster_project.state import warehouse_identity
+
+    settings = spark_settings_in(tmp_path)
+    publish(settings, generation=5)
+    missing = build_plan(settings)
+    assert (missing.full_refresh, missing.reason) == (
+        True,
+        "the Spark warehouse is missing or was not built from this warehouse",
+    )
+    (spark_job.spark_folder(settings) / "warehouse").mkdir(parents=True)
+    spark_job.record_built_from(settings, warehouse_identity(settings))
+    assert build_plan(settings) == BuildPlan(False, 5, "rows loaded after batch 5")
+    # a Spark warehouse built from another (deleted, replaced) DuckDB warehouse
+    spark_job.record_built_from(settings, "another warehouse")
+    assert build_plan(settings).full_refresh
+    # a build that started and did not complete: prepare_build removes the record when a build starts
+    spark_job.record_built_from(settings, warehouse_identity(settings))
+    assert spark_job.built_from(settings) == warehouse_identity(settings)
+    (spark_job.spark_folder(settings) / spark_job.BUILT_FROM_FILE).unlink()
+    assert build_plan(settings).full_refresh
+
+
+def test_switching_engine_is_a_full_refresh(tmp_path: Path) -> None:
+    publish(settings_in(tmp_path))
+    plan = build_plan(spark_settings_in(tmp_path))
+    assert plan.full_refresh
+    assert "dbt.engine" in plan.reason

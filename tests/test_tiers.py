@@ -13,7 +13,7 @@ from tests.conftest import MODULE_BUILDS, PIPELINE_TESTS, SESSION_BUILDS, run_pi
 
 TESTS = Path(__file__).resolve().parent
 # Calls that start `support-kpi run` (or, in test_staffing, a dbt build of the project).
-PIPELINE_CALLS = ("run_pipeline(", "_published(", "_start(", "_dbt(", 'support_kpi("run"')
+PIPELINE_CALLS = ("run_pipeline(", "run_pipeline_on(", "_published(", "_start(", "_dbt(", 'support_kpi("run"')
 
 
 def _fixture_scope(node: ast.FunctionDef) -> str | None:

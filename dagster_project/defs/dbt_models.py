@@ -20,7 +20,7 @@ from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
 from dagster_project.pseudonym import resolve_key
 from dagster_project.spark_engine import job as spark_job
-from dagster_project.state import build_plan, record_build_plan
+from dagster_project.state import build_plan, record_build_plan, warehouse_identity
 from dagster_project.warehouse import warehouse_lock
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "mart"}
@@ -89,8 +89,8 @@ def support_kpi_dbt(
         context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
         record_build_plan(settings, plan)
         if settings.dbt.engine == "spark":
-            # Spark (spark_engine/job.py): raw tables exported to Parquet, always a full refresh.
-            dbt, args = spark_job.prepare_build(settings)
+            # Spark (spark_engine/job.py): raw tables exported to Parquet, the Spark warehouse kept.
+            dbt, args = spark_job.prepare_build(settings, plan.full_refresh)
             key_scope = spark_job.pseudonym_key_for_dbt(key.decode("utf-8"))
         else:
             # Unit tests check model logic on fixed inputs: they run in `make test`, not on every batch.
@@ -119,7 +119,9 @@ def support_kpi_dbt(
                 invocation.process.wait(timeout=60)
         run_results = invocation.get_artifact("run_results.json")
         if settings.dbt.engine == "spark" and invocation.is_successful():
-            spark_job.import_mart(settings, [key.path[-1] for key in mart_asset_keys])
+            types = spark_job.declared_types(invocation.get_artifact("manifest.json"))
+            spark_job.import_mart(settings, [key.path[-1] for key in mart_asset_keys], types)
+            spark_job.record_built_from(settings, warehouse_identity(settings))
     settings.dbt_results_path.write_text(json.dumps(run_results))
     summary = summarize(run_results)
     context.log.info(f"dbt build: {summary.models} models, {summary.tests} tests ({summary.tests_failed} failed)")

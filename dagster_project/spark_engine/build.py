@@ -5,11 +5,12 @@
     folder/metastore_db/                  the session's Derby metastore
     folder/profiles.yml                   the `spark` profile (no secret in it)
 
-Every build is a full refresh: the incremental models' delete of affected rows needs a table
-format with DELETE (Delta Lake, Iceberg), which cannot be installed here (DECISIONS.md "Two
-engines"). The pseudonym key reaches the Spark session as the configuration
-`spark.support_kpi.pseudonym_key`, from env DBT_ENV_SECRET_PSEUDONYM_KEY of the dbt process
-(dbt masks DBT_ENV_SECRET_* values in its logs); no file holds it.
+The pipeline's builds are incremental as on DuckDB (the incremental models' delete of affected
+rows is a rewrite of the kept rows on Spark's Parquet tables, macro spark__delete_affected_rows;
+DECISIONS.md "Two engines"); `build` here is a full refresh. The pseudonym key reaches the Spark
+session as the configuration `spark.support_kpi.pseudonym_key`, from env
+DBT_ENV_SECRET_PSEUDONYM_KEY of the dbt process (dbt masks DBT_ENV_SECRET_* values in its logs);
+no file holds it.
 """
 
 from __future__ import annotations
@@ -115,12 +116,13 @@ def prepare(warehouse: Path, folder: Path, driver_memory: str = DEFAULT_DRIVER_M
     (folder / "profiles.yml").write_text(yaml.safe_dump(profile, sort_keys=True))
 
 
-def build_args(dbt_vars: dict[str, Any], folder: Path) -> list[str]:
-    """The `dbt build` of a Spark build (the pipeline's and the tests'): a full refresh without
-    unit tests (they run on DuckDB, given rows in DuckDB's SQL), with the pipeline's vars and
-    where the raw Parquet files are."""
+def build_args(dbt_vars: dict[str, Any], folder: Path, full_refresh: bool = True) -> list[str]:
+    """The `dbt build` of a Spark build (the pipeline's and the tests'): without unit tests (they
+    run on DuckDB, given rows in DuckDB's SQL), with the pipeline's vars and where the raw Parquet
+    files are; a full refresh unless the pipeline's build plan is incremental."""
     spark_vars = json.dumps({**dbt_vars, "spark_raw_path": str(folder / "raw")}, sort_keys=True)
-    return ["build", "--full-refresh", "--exclude-resource-type", "unit_test", "--vars", spark_vars]
+    refresh = ["--full-refresh"] if full_refresh else []
+    return ["build", *refresh, "--exclude-resource-type", "unit_test", "--vars", spark_vars]
 
 
 def build(

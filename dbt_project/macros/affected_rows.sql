@@ -39,9 +39,34 @@
 
 
 {% macro delete_affected_rows() -%}
+    {{ return(adapter.dispatch('delete_affected_rows', 'support_kpi')()) }}
+{%- endmacro %}
+
+{% macro default__delete_affected_rows() -%}
     {%- if is_incremental() -%}
         delete from {{ this }} where {{ affected_rows_predicate(model) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Spark's Parquet tables have no DELETE (Delta Lake and Iceberg, which have it, cannot be
+    installed here). The same effect: the rows to keep into a side table, written back over the
+    model's table, the side table dropped. A row whose key is null is kept, as DELETE keeps a row
+    whose predicate is null. It rewrites the whole table (the model's SQL still reads only the
+    affected rows): DECISIONS.md "Incremental builds on Spark".
+-#}
+{% macro spark__delete_affected_rows() -%}
+    {%- if is_incremental() -%}
+        {%- set kept = api.Relation.create(schema=this.schema, identifier=this.identifier ~ '__kept') -%}
+        {%- do run_query('drop table if exists ' ~ kept) -%}
+        {%- do run_query(
+            'create table ' ~ kept ~ ' using parquet as select * from ' ~ this
+            ~ ' where not coalesce(' ~ affected_rows_predicate(model) ~ ', false)'
+        ) -%}
+        {%- do run_query('insert overwrite table ' ~ this ~ ' select * from ' ~ kept) -%}
+        {%- do run_query('drop table ' ~ kept) -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 
