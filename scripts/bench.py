@@ -131,6 +131,22 @@ def baseline_mismatches(rows: list[tuple], mart_path: Path) -> list[str]:
     ]
 
 
+def run_one_more_day(run: list[str], held: Path, landing: Path, timeout: float | None = None) -> tuple[float, int, int]:
+    """The held-back day delivered into `landing`, `run` again, the day's files removed after:
+    wall seconds, peak RSS, exit code (as measured)."""
+    delivered = deliver_held(held, landing)
+    try:
+        return measured(run, timeout=timeout)
+    finally:
+        for path in delivered:
+            path.unlink()
+
+
+def build_mode(report: dict) -> str:
+    """The dbt build's mode (incremental, full refresh) in a run report."""
+    return ((report.get("dbt") or {}).get("build") or {}).get("mode", "?")
+
+
 def bench_helpdesk(landing: Path, repeats: int) -> dict:
     """Helpdesk only (issue 14): the pipeline's first run vs the single-script baseline, same files."""
     from baseline import run_baseline
@@ -186,16 +202,11 @@ def bench_engines(landing: Path, held: Path, repeats: int) -> dict:
             dbt_step = [x.get("seconds", 0.0) for x in report.get("steps", []) if x["step"] == "support_kpi_dbt"]
             seconds[engine].append(wall)
             dbt_seconds[engine].append(float(dbt_step[0]) if dbt_step else 0.0)
-            delivered = deliver_held(held, landing)
-            try:
-                day, _, code = measured(run, timeout=timeout)
-            finally:
-                for path in delivered:
-                    path.unlink()
+            day, _, code = run_one_more_day(run, held, landing, timeout)
             if code != 0:
                 raise SystemExit(f"{engine} one-more-day run failed (exit {code}): see {data_dir / 'reports'}")
             day_seconds[engine].append(day)
-            day_modes[engine].append(((latest_report(data_dir).get("dbt") or {}).get("build") or {}).get("mode", "?"))
+            day_modes[engine].append(build_mode(latest_report(data_dir)))
             shutil.rmtree(data_dir, ignore_errors=True)
             print(
                 f"engine {engine} run {attempt + 1}: {wall:.1f} s (dbt {dbt_seconds[engine][-1]:.1f} s), "
@@ -269,12 +280,7 @@ def bench_scale(scale: float, repeats: int, root: Path) -> dict:
         again, _, code = measured(run)
         if code != 0:
             raise SystemExit(f"second run failed at scale {scale}")
-        delivered = deliver_held(held, landing)
-        try:
-            day_seconds, day_peak, code = measured(run)
-        finally:
-            for path in delivered:
-                path.unlink()
+        day_seconds, day_peak, code = run_one_more_day(run, held, landing)
         if code != 0:
             raise SystemExit(f"one-more-day run failed at scale {scale}: see {data_dir / 'reports'}")
         day_report = latest_report(data_dir)
@@ -283,7 +289,7 @@ def bench_scale(scale: float, repeats: int, root: Path) -> dict:
         more_gates.append(gate_seconds(day_report))
         dbt_step = [s.get("seconds", 0.0) for s in day_report.get("steps", []) if s["step"] == "support_kpi_dbt"]
         more_dbt.append(float(dbt_step[0]) if dbt_step else 0.0)
-        modes.append(((day_report.get("dbt") or {}).get("build") or {}).get("mode", "?"))
+        modes.append(build_mode(day_report))
         sizes.append(sum(p.stat().st_size for p in (data_dir / "warehouse.duckdb", data_dir / "support_kpi.duckdb")))
         first.append(seconds)
         second.append(again)
