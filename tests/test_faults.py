@@ -407,6 +407,9 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultChain]:
     try:
         run = _start("publish_replaced", landing, data_dir, logs, pause="publish_replaced")
         run.wait_for(f"{MARKER} publish_replaced")
+        # this run does what the random one below does (an incremental build from the initial
+        # publish, nothing left to load): its time to the switch bounds the random kill
+        publish_seconds = time.monotonic() - run.started
         run.kill_group()
         result.reader_digest_after_publish = catalog_checksum(reader, "published").digest
         (result.reader_rows_after_publish,) = reader.execute(
@@ -417,15 +420,20 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultChain]:
     result.digests["publish_replaced"] = mart_checksum(mart).digest
     result.outputs["publish_replaced"] = run.output
 
-    # random: the state file is behind, so this is a full run; killed at an unhooked moment.
+    # random: the state file is behind, so this run builds again; killed at an unhooked moment.
     seed = int(os.environ.get("SUPPORT_KPI_FAULT_SEED", str(time.time_ns())))
-    # never later than half a full run's time: the kill lands before the run is done, even when this
-    # run is faster than the reference (a loaded machine, or two test workers, make run times vary)
-    result.random_delay = random.Random(seed).uniform(1.0, 0.5 * full_run_seconds)
+    # never later than half the time the same kind of run took to its publish (and half a full
+    # run's): the kill lands before this run records its publish, even when it is faster than the
+    # one measured (a loaded machine, or two test workers, make run times vary). Half a first run's
+    # time alone was not enough once: in CI the random run had recorded its publish before the kill.
+    result.random_delay = random.Random(seed).uniform(1.0, 0.5 * min(full_run_seconds, publish_seconds))
+    state_before = (data_dir / "published_state.json").read_bytes()
     run = _start("random", landing, data_dir, logs)
     time.sleep(result.random_delay)
-    result.random_finished_first = run.process.poll() is not None
+    exited = run.process.poll() is not None
     run.kill_group()
+    # a run that had recorded its publish is as good as finished: the kill proved nothing
+    result.random_finished_first = exited or (data_dir / "published_state.json").read_bytes() != state_before
     result.digests["random"] = mart_checksum(mart).digest
     result.outputs["random"] = f"seed {seed}, delay {result.random_delay:.1f} s\n" + run.output
 
@@ -492,7 +500,7 @@ def test_random_kill_leaves_a_complete_mart(chain: FaultChain) -> None:
 
 @pytest.mark.slow
 def test_resumed_runs_publish_the_reference_mart(chain: FaultChain) -> None:
-    assert "run needed: raw data loaded since the last publish" in chain.outputs["final"]
+    assert "run needed: raw data loaded since the last publish" in chain.outputs["final"], chain.outputs["final"]
     assert chain.digests["final"] == chain.reference_digest
     assert "nothing to do" in chain.outputs["noop"]
     assert stale_temp_files(chain.data_dir / MART_FILE_NAME) == []
