@@ -416,7 +416,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.pipeline if item in pipeline else pytest.mark.fast)
         if item.nodeid in groups:
             item.add_marker(pytest.mark.xdist_group(name=groups[item.nodeid]))
+    items[:] = longest_first(items, groups)
     _apply_xdist_group_suffix(config, items)
+
+
+def longest_first(items: list[pytest.Item], groups: dict[str, str]) -> list[pytest.Item]:
+    """The order the workers take the work in: the units (a build group, or a test alone) with a
+    Spark build first (each costs 200-500 s on this machine), then the other pipeline units, the
+    larger first, then the fast tests; collection order within a rank. Longest first keeps one
+    long test from starting last and running alone at the end (a CI run's last eight minutes were
+    the Spark incremental test alone, a one-test unit that xdist's order by size put last)."""
+    unit_of = {item.nodeid: groups.get(item.nodeid, item.nodeid) for item in items}
+    size: dict[str, int] = {}
+    spark: set[str] = set()
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        unit = unit_of[item.nodeid]
+        size[unit] = size.get(unit, 0) + 1
+        first.setdefault(unit, index)
+        if item.get_closest_marker("spark"):
+            spark.add(unit)
+
+    def rank(index_item: tuple[int, pytest.Item]) -> tuple[int, int, int, int]:
+        index, item = index_item
+        unit = unit_of[item.nodeid]
+        tier = 0 if unit in spark else 1 if item.get_closest_marker("pipeline") else 2
+        return tier, -size[unit] if tier == 1 else 0, first[unit], index
+
+    return [item for _, item in sorted(enumerate(items), key=rank)]
 
 
 def _apply_xdist_group_suffix(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -455,6 +482,10 @@ def pytest_runtest_teardown(item: pytest.Item) -> Any:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The controller hands out the units in the order longest_first gave the items; xdist's own
+    # reordering (by tests per unit) would put the one-test Spark units last again.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     # Under pytest-xdist the controller prepares dbt's manifest once, before the workers start,
     # so two workers' first runs never parse the project into the same target folder at once.
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):

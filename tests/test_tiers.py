@@ -137,3 +137,45 @@ def test_grouping_joins_tests_that_share_any_build() -> None:
     assert groups["tests/test_d.py::four"] == groups["tests/test_d.py::five"] == "tests/test_d.py"
     assert len({groups["tests/test_a.py::one"], groups["tests/test_d.py::four"], groups["tests/test_e.py::six"]}) == 3
     assert "tests/test_f.py::seven" not in groups
+
+
+class _Item:
+    """What longest_first reads of a pytest item: its node id and markers."""
+
+    def __init__(self, nodeid: str, *markers: str) -> None:
+        self.nodeid = nodeid
+        self.markers = set(markers)
+
+    def get_closest_marker(self, name: str) -> str | None:
+        return name if name in self.markers else None
+
+
+def test_workers_take_the_spark_units_first_then_the_larger_pipeline_units() -> None:
+    items = [
+        _Item("tests/test_a.py::test_fast_1", "fast"),
+        _Item("tests/test_b.py::test_small_group", "pipeline"),
+        _Item("tests/test_c.py::test_big_group_1", "pipeline"),
+        _Item("tests/test_d.py::test_fast_2", "fast"),
+        _Item("tests/test_e.py::test_spark_alone", "pipeline", "spark"),
+        _Item("tests/test_c.py::test_big_group_2", "pipeline"),
+        _Item("tests/test_f.py::test_spark_in_big_group", "pipeline", "spark"),
+        _Item("tests/test_g.py::test_pipeline_alone", "pipeline"),
+    ]
+    groups = {
+        "tests/test_b.py::test_small_group": "small",
+        "tests/test_c.py::test_big_group_1": "big",
+        "tests/test_c.py::test_big_group_2": "big",
+        "tests/test_f.py::test_spark_in_big_group": "big",
+    }
+    ordered = [item.nodeid.split("::")[1] for item in conftest.longest_first(items, groups)]  # type: ignore[arg-type]
+    # a unit with a Spark test is a Spark unit, all its tests together, in collection order
+    assert ordered == [
+        "test_big_group_1",
+        "test_big_group_2",
+        "test_spark_in_big_group",
+        "test_spark_alone",
+        "test_small_group",
+        "test_pipeline_alone",
+        "test_fast_1",
+        "test_fast_2",
+    ]

@@ -45,9 +45,6 @@ class SparkBuild:
     def warehouse(self) -> Path:
         return self.folder / "warehouse"
 
-    def table_path(self, schema: str, table: str) -> Path:
-        return self.warehouse / f"{schema}.db" / table
-
 
 def export_raw_tables(warehouse: Path, raw_dir: Path) -> None:
     """Every table of the warehouse's raw_* schemas as one Parquet file each."""
@@ -116,13 +113,15 @@ def prepare(warehouse: Path, folder: Path, driver_memory: str = DEFAULT_DRIVER_M
     (folder / "profiles.yml").write_text(yaml.safe_dump(profile, sort_keys=True))
 
 
-def build_args(dbt_vars: dict[str, Any], folder: Path, full_refresh: bool = True) -> list[str]:
+def build_args(dbt_vars: dict[str, Any], folder: Path, full_refresh: bool = True, data_tests: bool = True) -> list[str]:
     """The `dbt build` of a Spark build (the pipeline's and the tests'): without unit tests (they
     run on DuckDB, given rows in DuckDB's SQL), with the pipeline's vars and where the raw Parquet
-    files are; a full refresh unless the pipeline's build plan is incremental."""
+    files are; a full refresh unless the pipeline's build plan is incremental. Without the data
+    tests too when `data_tests` is false (the golden comparisons: tests/test_spark_golden.py)."""
     spark_vars = json.dumps({**dbt_vars, "spark_raw_path": str(folder / "raw")}, sort_keys=True)
     refresh = ["--full-refresh"] if full_refresh else []
-    return ["build", *refresh, "--exclude-resource-type", "unit_test", "--vars", spark_vars]
+    excluded = ["unit_test"] if data_tests else ["unit_test", "test"]
+    return ["build", *refresh, "--exclude-resource-type", *excluded, "--vars", spark_vars]
 
 
 def build(
@@ -131,13 +130,14 @@ def build(
     folder: Path,
     dbt_vars: dict[str, Any],
     pseudonym_key: str,
+    data_tests: bool = True,
 ) -> SparkBuild:
     """Export the raw tables of `warehouse`, then `dbt build` (build_args) on Spark in `folder`."""
     prepare(warehouse, folder)
     target = folder / "target"
     command = [
         str(executable),
-        *build_args(dbt_vars, folder),
+        *build_args(dbt_vars, folder, data_tests=data_tests),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
@@ -163,7 +163,3 @@ def build(
         )
     return SparkBuild(folder, results)
 
-
-def parquet_relation(spark_build: SparkBuild, schema: str, table: str) -> str:
-    """A DuckDB relation text reading a table of the Spark warehouse (its Parquet files)."""
-    return f"read_parquet('{spark_build.table_path(schema, table)}/*.parquet')"

@@ -85,30 +85,35 @@ def declared_types(manifest: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def import_mart(settings: Settings, tables: list[str], types: dict[str, dict[str, str]]) -> None:
-    """Replace the DuckDB warehouse's mart tables by the Spark build's, each column cast to its
-    declared type (`types`, declared_types), so a reader sees the same types on both engines:
-    Spark computes `100.0 * a / b` as a decimal, has no TIME (text 'HH:MM:SS') and gives INT where
-    DuckDB gives BIGINT. Spark's timestamps, with the session in UTC, are instants: back to naive
-    UTC timestamps as everywhere in the mart."""
-    warehouse_dir = spark_folder(settings) / "warehouse" / f"{MART_SCHEMA}.db"
+    """Replace the DuckDB warehouse's mart tables by the Spark build's (copy_mart_tables)."""
     con = duckdb.connect(str(settings.warehouse_path))
     try:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"create schema if not exists {MART_SCHEMA}")
-        for table in sorted(tables):
-            files = warehouse_dir / table
-            columns = con.execute(
-                f"select column_name, column_type from (describe select * from read_parquet('{files}/*.parquet'))"
-            ).fetchall()
-            declared = types.get(table, {})
-            select = ", ".join(
-                f'cast("{name}" as {declared.get(name) or ("timestamp" if kind.startswith("TIMESTAMP") else kind)})'
-                f' as "{name}"'
-                for name, kind in columns
-            )
-            con.execute(
-                f"create or replace table {MART_SCHEMA}.{table} as "
-                f"select {select} from read_parquet('{files}/*.parquet')"
-            )
+        copy_mart_tables(con, spark_folder(settings) / "warehouse" / f"{MART_SCHEMA}.db", tables, types)
     finally:
         con.close()
+
+
+def copy_mart_tables(
+    con: duckdb.DuckDBPyConnection, mart_dir: Path, tables: list[str], types: dict[str, dict[str, str]]
+) -> None:
+    """The Spark warehouse's mart tables (Parquet folders in `mart_dir`) as tables of the `mart`
+    schema of `con`, each column cast to its declared type (`types`, declared_types), so a reader
+    sees the same types on both engines: Spark computes `100.0 * a / b` as a decimal, has no TIME
+    (text 'HH:MM:SS') and gives INT where DuckDB gives BIGINT. Spark's timestamps, with the session
+    in UTC, are instants: back to naive UTC timestamps as everywhere in the mart."""
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(f"create schema if not exists {MART_SCHEMA}")
+    for table in sorted(tables):
+        files = mart_dir / table
+        columns = con.execute(
+            f"select column_name, column_type from (describe select * from read_parquet('{files}/*.parquet'))"
+        ).fetchall()
+        declared = types.get(table, {})
+        select = ", ".join(
+            f'cast("{name}" as {declared.get(name) or ("timestamp" if kind.startswith("TIMESTAMP") else kind)})'
+            f' as "{name}"'
+            for name, kind in columns
+        )
+        con.execute(
+            f"create or replace table {MART_SCHEMA}.{table} as select {select} from read_parquet('{files}/*.parquet')"
+        )
