@@ -217,8 +217,10 @@ def test_credentials_appear_in_no_output_log_or_report(tmp_path: Path, monkeypat
     assert {"logs", "reports", MART_FILE_NAME, "warehouse.duckdb"} <= names, sorted(names)
     assert any(path.name == "dbt-build.log" for path in written)
     assert any(path.suffix == ".db" for path in dagster_files), dagster_files
-    # dbt writes its target/ and dbt.log under <data-dir>/dbt/target (one folder per data dir).
-    assert any(path.name == "dbt.log" for path in written), "dbt.log not under the data dir"
+    # dbt writes its target/ under <data-dir>/dbt/target (one folder per data dir), and no debug
+    # file log (--log-level-file none): the build's log is logs/dbt-build.log, scanned here.
+    assert any(path.name == "run_results.json" for path in written), "dbt's target/ not under the data dir"
+    assert not any(path.name == "dbt.log" for path in written), "dbt wrote its debug file log"
     haystacks = [("output", run.output.encode())] + [
         (str(path), content) for path in written + dagster_files + dbt_files if (content := _read(path)) is not None
     ]
