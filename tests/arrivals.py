@@ -185,6 +185,8 @@ def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:
         str(work / "target"),
         "--log-path",
         str(work / "logs"),
+        "--log-level-file",
+        "none",
         *(["--full-refresh"] if plan.full_refresh else []),
     ]
     done = subprocess.run(args, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=900)

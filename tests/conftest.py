@@ -224,6 +224,9 @@ def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.Compl
             str(work / "target"),
             "--log-path",
             str(work / "logs"),
+            # as the pipeline's build: no debug file log (the output is captured), DECISIONS.md
+            "--log-level-file",
+            "none",
         ],
         cwd=REPO / "dbt_project",
         env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(warehouse), **env},
