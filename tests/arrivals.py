@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dagster_project.contract import ENTITIES, Entity
-from dagster_project.dbt_profile import dbt_settings_args
+from dagster_project.dbt_profile import NO_FILE_LOG, dbt_settings_args
 from dagster_project.loading.loader import load_entity
 from dagster_project.pseudonym import resolve_key
 from dagster_project.settings import DBT_PROJECT_DIR, Settings
@@ -185,8 +185,7 @@ def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:
         str(work / "target"),
         "--log-path",
         str(work / "logs"),
-        "--log-level-file",
-        "none",
+        *NO_FILE_LOG,
         *(["--full-refresh"] if plan.full_refresh else []),
     ]
     done = subprocess.run(args, cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=900)

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from dagster_project.dbt_profile import NO_FILE_LOG
 from dagster_project.loading import ensure_raw_schema
 from dagster_project.publish import open_mart
 from dagster_project.settings import MART_FILE_NAME
@@ -224,9 +225,7 @@ def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.Compl
             str(work / "target"),
             "--log-path",
             str(work / "logs"),
-            # as the pipeline's build: no debug file log (the output is captured), DECISIONS.md
-            "--log-level-file",
-            "none",
+            *NO_FILE_LOG,  # as the pipeline's build (the output is captured)
         ],
         cwd=REPO / "dbt_project",
         env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(warehouse), **env},
