@@ -8,7 +8,7 @@ from dagster_project.contract.model import Entity
 from dagster_project.defs.connectors import PULL_ASSET_KEYS
 from dagster_project.defs.freshness import FRESHNESS_KEY
 from dagster_project.defs.resources import PipelineSettings
-from dagster_project.loading import ensure_raw_schema, load_entity
+from dagster_project.loading import load_entity
 from dagster_project.loading.quarantine import quarantine_dir, write_quarantine_files
 from dagster_project.warehouse import connect, warehouse_lock
 
@@ -44,7 +44,7 @@ def build_raw_asset(entity: Entity) -> dg.AssetsDefinition:
         with warehouse_lock(settings.lock_path):
             con = connect(settings.warehouse_path)
             try:
-                ensure_raw_schema(con)
+                # load_entity creates what the raw schema lacks first
                 result = load_entity(con, settings.landing_dir, entity, settings)
                 quarantined = write_quarantine_files(con, quarantine_dir(settings.data_dir), entity)
             finally:
