@@ -5,8 +5,8 @@ from contextlib import contextmanager
 
 import dagster as dg
 import pydantic
-from dagster_dbt import DbtCliResource
 
+from dagster_project.dbt_cli import PipelineDbtCliResource
 from dagster_project.progress import progress_logger
 from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
@@ -63,7 +63,7 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "pipeline": PipelineSettings(),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": PipelineDbtCliResource(project_dir=dbt_project),
         },
         loggers={"progress": progress_logger},
     )
