@@ -165,7 +165,7 @@ def test_instance_config_queues_daemon_runs_one_at_a_time(tmp_path: Path) -> Non
     assert (home / "dagster.yaml").read_text() == instance_config(home)
     with dg.DagsterInstance.from_config(str(home)) as instance:
         # Every run's events in one SQLite file inside the folder.
-        assert type(instance.event_log_storage).__name__ == "ConsolidatedSqliteEventLogStorage"
+        assert type(instance.event_log_storage).__name__ == "PooledSqliteEventLogStorage"
         assert Path(instance.event_log_storage._base_dir) == home / "history"
         coordinator = instance.run_coordinator
         assert type(coordinator).__name__ == "QueuedRunCoordinator"
