@@ -47,3 +47,29 @@ def test_a_command_runs_without_the_probes(monkeypatch: pytest.MonkeyPatch, tmp_
     )
     stock.wait()
     assert stock.adapter is not None
+
+
+def test_dagster_dbt_notices_for_tests_that_are_not_checks_are_dropped(caplog: pytest.LogCaptureFixture) -> None:
+    """dagster-dbt's warning for each dbt test that is not an asset check (by design here) is not
+    logged, so not stored as an event; its other messages still are."""
+    import inspect
+    import logging
+
+    import dagster_dbt.core.dbt_cli_event as dbt_cli_event
+
+    from dagster_project.dbt_results import (
+        DAGSTER_DBT_LOGGER,
+        UNSELECTED_TEST_NOTICE,
+        without_unselected_test_notices,
+    )
+
+    # the logger and the message this filters are still dagster-dbt's
+    assert dbt_cli_event.logger.name == DAGSTER_DBT_LOGGER
+    assert f'"{UNSELECTED_TEST_NOTICE}"' in inspect.getsource(dbt_cli_event)
+    notice = f"{UNSELECTED_TEST_NOTICE} for dbt test `unique_stg_x_id`."
+    with caplog.at_level(logging.INFO, logger=DAGSTER_DBT_LOGGER):
+        with without_unselected_test_notices():
+            dbt_cli_event.logger.warning(notice)
+            dbt_cli_event.logger.warning("another warning")
+        dbt_cli_event.logger.warning(notice)  # the filter is gone after the build
+    assert [record.getMessage() for record in caplog.records] == ["another warning", notice]

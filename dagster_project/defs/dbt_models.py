@@ -14,7 +14,7 @@ from dagster_dbt import (
 )
 
 from dagster_project.dbt_profile import NO_FILE_LOG, dbt_settings_args
-from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize
+from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize, without_unselected_test_notices
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
@@ -106,7 +106,7 @@ def support_kpi_dbt(
             invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=settings.dbt_target_path)
         try:
             # dagster-dbt echoes every dbt log line on stdout: keep them in the log file instead.
-            with contextlib.redirect_stdout(tee):
+            with contextlib.redirect_stdout(tee), without_unselected_test_notices():
                 for event in invocation.stream():
                     # dagster-dbt reports a test that is not an asset check (see the translator)
                     # as an observation: its result is in run_results.json, the report and the log.
