@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster_dbt import DbtCliResource
 
 from dagster_project.config import environment_for_children
+from dagster_project.dbt_cli import PipelineDbtCliResource
 from dagster_project.project import dbt_project
 from dagster_project.publish import write_atomic
 from dagster_project.settings import Settings
@@ -33,7 +33,7 @@ def spark_folder(settings: Settings) -> Path:
     return settings.data_dir / "spark"
 
 
-def prepare_build(settings: Settings, full_refresh: bool) -> tuple[DbtCliResource, list[str]]:
+def prepare_build(settings: Settings, full_refresh: bool) -> tuple[PipelineDbtCliResource, list[str]]:
     """Export the raw tables, write the profile; the dbt resource and the `dbt build` arguments."""
     folder = spark_folder(settings)
     executable = settings.spark_dbt_executable
@@ -43,7 +43,9 @@ def prepare_build(settings: Settings, full_refresh: bool) -> tuple[DbtCliResourc
     # writes are not transactions, and a build stopped inside a rewrite can leave a table short.
     (folder / BUILT_FROM_FILE).unlink(missing_ok=True)
     prepare(settings.warehouse_path, folder, settings.spark_memory)
-    resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(executable), profiles_dir=str(folder))
+    # Its dbt is another installation: the resource asks it for its version, and makes no adapter
+    # in this process (this environment has no dbt-spark to make one with).
+    resource = PipelineDbtCliResource(project_dir=dbt_project, dbt_executable=str(executable), profiles_dir=str(folder))
     return resource, build_args(settings.dbt_vars(), folder, full_refresh)
 
 
