@@ -131,9 +131,9 @@ def raw_table_ddl(entity: Entity) -> str:
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw_<source>.<entity> table and the raw_meta tables (idempotent).
 
-    Every raw asset calls it before loading, so it reads the catalog once and runs DDL only for
-    what is missing: on an up-to-date warehouse it is two queries (it used to be ~40 statements,
-    ~0.1 s per call at any size, twice per raw asset).
+    Every raw load calls it, so it reads the catalog once and runs DDL only for what is missing:
+    on an up-to-date warehouse six statements, ~0.02 s (it used to run ~55, one catalog query per
+    table and every ``create ... if not exists``: ~0.1 s at any warehouse size).
     """
     set_utc(con)
     columns = _columns_by_table(con)
