@@ -15,8 +15,7 @@ import duckdb
 
 from dagster_project.contract import Entity
 
-GATES_TABLE_NAME = "batch_gates"
-GATES_TABLE = f"raw_meta.{GATES_TABLE_NAME}"
+GATES_TABLE = "raw_meta.batch_gates"
 # The loader's ledger (dagster_project.loading.schema.LEDGER_TABLE; not imported: schema imports us).
 LEDGER_TABLE = "raw_meta.loaded_files"
 
