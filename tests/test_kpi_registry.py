@@ -96,9 +96,16 @@ def test_nothing_but_the_registry_lists_kpis(manifest: dict[str, Any]) -> None:
     assert parents == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks"}
     for catalogue in ("kpi_definitions", "kpi_benchmarks"):
         assert {name.split(".")[-1] for name in nodes[catalogue]["depends_on"]["nodes"]} <= {"exchange_rates"}
-    # Only the models generated from the registry (they loop over registry_kpis()) name a kpi_id.
-    scorecard_models = {name for name, node in nodes.items() if re.search(r"\bas kpi_id\b", node.get("raw_code") or "")}
-    assert scorecard_models == {"int_scorecard__registry", "kpi_definitions", "kpi_benchmarks", "kpi_change_drivers"}
+    # Only the models generated from the registry (they loop over registry_kpis()) name a kpi_id: as
+    # a column alias, or in the column list of an inline table of KPI ids.
+    names_kpi_id = re.compile(r"\bas kpi_id\b|\bas \w+ \(\s*kpi_id\b")
+    scorecard_models = {name for name, node in nodes.items() if names_kpi_id.search(node.get("raw_code") or "")}
+    assert scorecard_models == {
+        "int_scorecard__registry",
+        "int_scorecard__change_driver_groups",
+        "kpi_definitions",
+        "kpi_benchmarks",
+    }
     assert all("registry_kpis()" in nodes[name]["raw_code"] for name in scorecard_models)
 
 
@@ -152,8 +159,9 @@ MONTHS_TABLES = (
 @pytest.fixture(scope="module")
 def scenario_warehouse(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the empty warehouse holding every scenario's hand-made rows, with
-    int_scorecard__registry and kpi_change_drivers run ONCE on them (the scenarios below use months
-    or KPIs apart, so each test reads its own rows; two may list the same month)."""
+    int_scorecard__registry, int_scorecard__change_driver_groups and kpi_change_drivers run ONCE on
+    them (the scenarios below use months or KPIs apart, so each test reads its own rows; two may
+    list the same month)."""
     work = tmp_path_factory.mktemp("registry-scenarios")
     statements = [
         *HELPDESK_SPEED_STATEMENTS,
@@ -170,7 +178,15 @@ def scenario_warehouse(empty_warehouse: Path, tmp_path_factory: pytest.TempPathF
     warehouse = tampered_copy(empty_warehouse, work, statements)
     (work / "target").mkdir()
     shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", work / "target")
-    done = dbt("run", "--select", "int_scorecard__registry", "kpi_change_drivers", warehouse=warehouse, work=work)
+    done = dbt(
+        "run",
+        "--select",
+        "int_scorecard__registry",
+        "int_scorecard__change_driver_groups",
+        "kpi_change_drivers",
+        warehouse=warehouse,
+        work=work,
+    )
     assert done.returncode == 0, done.stdout[-4000:]
     return warehouse
 

@@ -49,6 +49,27 @@
 {%- endfor %}
 {%- set groups = inputs.values() | groupby('group') %}
 {%- set months_models = inputs.values() | map(attribute='months_model') | unique | sort | list %}
+{#- One branch of kpi_rows per months model (and per months model again for the KPIs with a
+    previous-month input): its KPIs' ids crossed with the months' inputs, each KPI's parts picked by
+    kpi_id. Not a branch per KPI: Spark inlines a CTE into every branch that reads it and runs each
+    branch as its own job (DECISIONS.md "Generated SQL: a branch per months model"). #}
+{%- set branches = [] %}
+{%- for months_model in months_models %}
+    {%- for with_previous in [false, true] %}
+        {%- set branch_kpis = [] %}
+        {%- set previous = [] %}
+        {%- for kpi in kpis if parts[kpi.name].months_model == months_model
+            and (parts[kpi.name].previous | length > 0) == with_previous %}
+            {%- do branch_kpis.append(kpi) %}
+            {%- for input in parts[kpi.name].previous if input.alias not in previous | map(attribute='alias') | list %}
+                {%- do previous.append(input) %}
+            {%- endfor %}
+        {%- endfor %}
+        {%- if branch_kpis %}
+            {%- do branches.append((months_model, previous, branch_kpis)) %}
+        {%- endif %}
+    {%- endfor %}
+{%- endfor %}
 
 with
 {% for group, members in groups %}
@@ -81,31 +102,45 @@ with
 ),
 {% endfor %}
 kpi_rows as (
-    {%- for kpi in kpis %}
-    {%- set kpi_parts = parts[kpi.name] %}
+    {%- for months_model, previous, branch_kpis in branches %}
     {%- if not loop.first %}
     union all
     {%- endif %}
     select
         month,
-        '{{ kpi.name }}' as kpi_id,
-        cast({{ kpi_parts.numerator }} as double) as numerator,
-        cast({{ kpi_parts.denominator or 'null' }} as double) as denominator,
-        cast({{ kpi_parts.value }} as double) as value
-    {%- if kpi_parts.previous %}
+        kpis.kpi_id,
+        case kpis.kpi_id
+            {%- for kpi in branch_kpis %}
+            when '{{ kpi.name }}' then cast({{ parts[kpi.name].numerator }} as double)
+            {%- endfor %}
+        end as numerator,
+        case kpis.kpi_id
+            {%- for kpi in branch_kpis %}
+            when '{{ kpi.name }}' then cast({{ parts[kpi.name].denominator or 'null' }} as double)
+            {%- endfor %}
+        end as denominator,
+        case kpis.kpi_id
+            {%- for kpi in branch_kpis %}
+            when '{{ kpi.name }}' then cast({{ parts[kpi.name].value }} as double)
+            {%- endfor %}
+        end as value
+    {%- if previous %}
     from (
         select
             current_month.*,
-            {%- for input in kpi_parts.previous %}
+            {%- for input in previous %}
             previous_month.{{ input.name }} as {{ input.alias }}{{ ',' if not loop.last }}
             {%- endfor %}
-        from {{ kpi_parts.months_model }}__inputs as current_month
-        inner join {{ kpi_parts.months_model }}__inputs as previous_month
+        from {{ months_model }}__inputs as current_month
+        inner join {{ months_model }}__inputs as previous_month
             on previous_month.month = cast(current_month.month - interval 1 month as date)
-    )
+    ) as inputs
     {%- else %}
-    from {{ kpi_parts.months_model }}__inputs
+    from {{ months_model }}__inputs as inputs
     {%- endif %}
+    cross join (
+        values {% for kpi in branch_kpis %}('{{ kpi.name }}'){{ ', ' if not loop.last }}{% endfor %}
+    ) as kpis (kpi_id)
     {%- else %}
         -- (no registry at parse or lint time: the same columns, no rows)
         select

@@ -2,40 +2,69 @@
 -- (models/marts/kpi/registry/_kpis__<family>.yml). Money benchmarks given in another currency
 -- (cost per ticket: 20 USD) are converted to the reporting currency with the latest rate of seed
 -- exchange_rates.
+-- One inline table of the benchmarks' rows, not a select per KPI (DECISIONS.md "Generated SQL: a
+-- branch per months model").
+{%- set benchmarked = (registry_kpis() if execute else []) | selectattr('config.meta.kpi.benchmark') | list %}
 with
 
 benchmarks as (
 
-    {%- for kpi in (registry_kpis() if execute else []) | selectattr('config.meta.kpi.benchmark') %}
-    {%- set benchmark = kpi.config.meta.kpi.benchmark %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
     select
-        {{ registry_text(kpi.name) }} as kpi_id,
-        {{ registry_text(benchmark.comparison) }} as comparison,
-        cast({{ benchmark.value }} as double) as benchmark_value,
-        cast({{ benchmark.get('excellent', 'null') }} as double) as excellent_threshold,
-        cast({{ benchmark.meets }} as double) as meets_threshold,
-        cast({{ benchmark.get('meets_upper', 'null') }} as double) as meets_threshold_upper,
-        cast({{ registry_text(benchmark.currency) if benchmark.currency else 'null' }} as string)
-            as benchmark_currency,
-        {{ registry_text(benchmark.source) }} as source,
-        {{ registry_text(benchmark.note) }} as source_note
-    {%- else %}
-        -- (no registry at parse or lint time: the same columns, no rows)
-        select
-            cast(null as string) as kpi_id,
-            cast(null as string) as comparison,
-            cast(null as double) as benchmark_value,
-            cast(null as double) as excellent_threshold,
-            cast(null as double) as meets_threshold,
-            cast(null as double) as meets_threshold_upper,
-            cast(null as string) as benchmark_currency,
-            cast(null as string) as source,
-            cast(null as string) as source_note
-        where false
-    {%- endfor %}
+        benchmark_rows.kpi_id,
+        benchmark_rows.comparison,
+        benchmark_rows.benchmark_value,
+        benchmark_rows.excellent_threshold,
+        benchmark_rows.meets_threshold,
+        benchmark_rows.meets_threshold_upper,
+        benchmark_rows.benchmark_currency,
+        benchmark_rows.source,
+        benchmark_rows.source_note
+    -- noqa: disable=LT02
+    -- (SQLFluff's renderings of the loop below misplace its indentation; the compiled SQL is laid out)
+    from (
+        values
+            {%- for kpi in benchmarked %}
+            {%- set benchmark = kpi.config.meta.kpi.benchmark %}
+            (
+                {{ registry_text(kpi.name) }},
+                {{ registry_text(benchmark.comparison) }},
+                cast({{ benchmark.value }} as double),
+                cast({{ benchmark.get('excellent', 'null') }} as double),
+                cast({{ benchmark.meets }} as double),
+                cast({{ benchmark.get('meets_upper', 'null') }} as double),
+                cast({{ registry_text(benchmark.currency) if benchmark.currency else 'null' }} as string),
+                {{ registry_text(benchmark.source) }},
+                {{ registry_text(benchmark.note) }}
+            ){{ ',' if not loop.last }}
+            {%- else %}
+            -- (no registry at parse or lint time: one row of typed nulls, filtered out below)
+            (
+                cast(null as string),
+                cast(null as string),
+                cast(null as double),
+                cast(null as double),
+                cast(null as double),
+                cast(null as double),
+                cast(null as string),
+                cast(null as string),
+                cast(null as string)
+            )
+            {%- endfor %}
+    ) as benchmark_rows (
+        kpi_id,
+        comparison,
+        benchmark_value,
+        excellent_threshold,
+        meets_threshold,
+        meets_threshold_upper,
+        benchmark_currency,
+        source,
+        source_note
+    )
+    {%- if not benchmarked %}
+    where false
+    {%- endif %}
+    -- noqa: enable=LT02
 
 ),
 

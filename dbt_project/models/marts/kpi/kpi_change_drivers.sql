@@ -10,92 +10,16 @@
 -- figure changed). A group with a zero denominator in one of the two months is all mix. The
 -- effects add up to the change (a data test); counts, and KPIs whose inputs come from several
 -- semantic models or time dimensions, have no rows. The compiled SQL spells every KPI out.
--- The values decomposed are the scorecard's (int_scorecard__registry), so the model is the same in
--- any row order. The models of the semantic models that name change drivers (dbt needs them at
--- parse time):
--- depends_on: {{ ref('fct_tickets') }}
--- depends_on: {{ ref('fct_ticket_replies') }}
--- depends_on: {{ ref('fct_survey_responses') }}
--- depends_on: {{ ref('kpi_contact_centre_interval') }}
--- depends_on: {{ ref('kpi_customer_lifecycle_monthly') }}
--- depends_on: {{ ref('kpi_social_daily') }}
-{%- set decompositions = [] %}
-{%- set scans = {} %}
-{%- for kpi in (registry_kpis() if execute else []) if kpi.type == 'derived' %}
-    {%- set parts = registry_kpi_parts(kpi) %}
-    {%- if not parts.previous %}
-        {%- set inputs = [] %}
-        {%- for name in parts.inputs %}
-            {%- do inputs.append(registry_input(name)) %}
-        {%- endfor %}
-        {%- for dimension in registry_change_dimensions(inputs) %}
-            {%- set scan_name = inputs[0].group ~ '__by_' ~ dimension.name %}
-            {%- do scans.setdefault(scan_name, {
-                'model': inputs[0].model, 'time_column': inputs[0].time_column, 'dimension': dimension, 'inputs': {},
-            }) %}
-            {%- for input in inputs %}
-                {%- do scans[scan_name].inputs.update({input.metric: input}) %}
-            {%- endfor %}
-            {%- set entry = kpi.config.meta.kpi %}
-            {%- do decompositions.append({
-                'kpi': kpi.name,
-                'dimension': dimension.name,
-                'scan': scan_name,
-                'numerator': parts.numerator,
-                'denominator': parts.denominator,
-                'multiplier': 100 if entry.unit == 'percent' else entry.get('multiplier', 1),
-            }) %}
-        {%- endfor %}
-    {%- endif %}
-{%- endfor %}
-
+-- The groups are int_scorecard__change_driver_groups (generated from the registry); the values
+-- decomposed are the scorecard's (int_scorecard__registry), so the model is the same in any row
+-- order.
 with
-{% for name, scan in scans | dictsort %}
-{{ name }} as (
 
-    select
-        {{ scan.time_column }} as month,
-        coalesce(cast({{ scan.dimension.expr }} as string), 'unknown') as dimension_value,
-        {%- for metric, input in scan.inputs | dictsort %}
-        {{ input.aggregate }} as {{ metric }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ ref(scan.model) }}
-    where {{ scan.time_column }} is not null
-    group by all
-
-),
-{% endfor %}
--- noqa: disable=LT02
--- (SQLFluff's renderings of the loop below misplace its indentation; the compiled SQL is laid out)
 groups as (
-    {%- for decomposition in decompositions %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
-    select
-        month,
-        '{{ decomposition.kpi }}' as kpi_id,
-        '{{ decomposition.dimension }}' as dimension,
-        dimension_value,
-        cast({{ decomposition.multiplier }} as double) as multiplier,
-        cast({{ decomposition.numerator }} as double) as numerator,
-        cast({{ decomposition.denominator }} as double) as denominator
-    from {{ decomposition.scan }}
-    {%- else %}
-        -- (no registry at parse or lint time: the same columns, no rows)
-        select
-            cast(null as date) as month,
-            cast(null as string) as kpi_id,
-            cast(null as string) as dimension,
-            cast(null as string) as dimension_value,
-            cast(null as double) as multiplier,
-            cast(null as double) as numerator,
-            cast(null as double) as denominator
-        where false
-    {%- endfor %}
+
+    select * from {{ ref('int_scorecard__change_driver_groups') }}
 
 ),
--- noqa: enable=LT02
 
 -- The KPI's own numerator, denominator and value per month are the scorecard's (exact parts, the
 -- same in any row order), not a sum of the groups' doubles.
