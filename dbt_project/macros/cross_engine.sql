@@ -301,8 +301,11 @@
 {% macro spark__register_raw_tables() -%}
     {%- if execute and var('spark_raw_path', none) -%}
         {%- set raw_path = var('spark_raw_path') -%}
-        {%- for source in graph.sources.values() | sort(attribute='unique_id') -%}
-            {%- do run_query('create database if not exists ' ~ source.schema) -%}
+        {%- set sources = graph.sources.values() | sort(attribute='unique_id') -%}
+        {%- for schema in sources | map(attribute='schema') | unique | sort -%}
+            {%- do run_query('create database if not exists ' ~ schema) -%}
+        {%- endfor -%}
+        {%- for source in sources -%}
             {%- do run_query('drop table if exists ' ~ source.schema ~ '.' ~ source.identifier) -%}
             {%- do run_query(
                 'create table ' ~ source.schema ~ '.' ~ source.identifier ~ ' using parquet location '
