@@ -9,8 +9,11 @@ model run once on hand-made fact rows in a copy of the empty warehouse.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import dbt, tampered_copy
+from dagster_project.dbt_profile import NO_FILE_LOG
+from tests.conftest import REPO, dbt, tampered_copy
 
 LANGUAGES = ("sv", "fi", "da", "ru")
 UNITS = {"count", "percent", "minutes", "business_minutes", "hours", "seconds", "score", "ratio", "currency"}
@@ -623,3 +627,59 @@ def test_change_drivers_split_mix_and_rate(scenario_warehouse: Path) -> None:
     assert {key: figures for key, figures in got.items() if key[0] != april} == {
         key: tuple(pytest.approx(figure, abs=1e-12) for figure in figures) for key, figures in expected.items()
     }
+
+
+CLASHING_ALIAS = """version: 2
+metrics:
+- name: tickets_created_change_pct
+  label: Change in tickets created vs previous month
+  description: A KPI whose previous-month input takes the alias another KPI gives another metric.
+  type: derived
+  type_params:
+    expr: 100.0 * (created_ticket_count - previous_resolved_ticket_count) / nullif(previous_resolved_ticket_count, 0)
+    metrics:
+    - name: created_ticket_count
+    - name: created_ticket_count
+      offset_window: 1 month
+      alias: previous_resolved_ticket_count
+  config:
+    meta:
+      kpi:
+        family: helpdesk_volume
+        unit: percent
+        numerator: created_ticket_count - previous_resolved_ticket_count
+        denominator: previous_resolved_ticket_count
+"""
+
+
+def test_a_previous_month_alias_names_one_metric(tmp_path: Path) -> None:
+    """The scorecard joins each months model's previous month once for all its KPIs, so an alias of
+    a previous-month input must name the same metric in every KPI: a KPI reusing
+    tickets_resolved_change_pct's alias previous_resolved_ticket_count for tickets created is a
+    compile error naming both, not a silent pick of one."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    (tmp_path / "seeds").symlink_to(REPO / "seeds")
+    (project / "models" / "marts" / "kpi" / "registry" / "_kpis__clash.yml").write_text(CLASHING_ALIAS)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "compile",
+            "--select",
+            "int_scorecard__registry",
+            "--profiles-dir",
+            ".",
+            *NO_FILE_LOG,
+        ],
+        cwd=project,
+        env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(tmp_path / "warehouse.duckdb")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode != 0, done.stdout[-2000:]
+    assert (
+        # KPIs compile in kpi_id order: the created one takes the alias first
+        "KPI registry: tickets_resolved_change_pct names its previous-month resolved_ticket_count "
+        "previous_resolved_ticket_count, the alias of created_ticket_count in another KPI of int_kpi__helpdesk_months"
+    ) in done.stdout, done.stdout[-2000:]

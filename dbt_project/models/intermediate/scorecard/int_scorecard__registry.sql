@@ -61,8 +61,16 @@
         {%- for kpi in kpis if parts[kpi.name].months_model == months_model
             and (parts[kpi.name].previous | length > 0) == with_previous %}
             {%- do branch_kpis.append(kpi) %}
-            {%- for input in parts[kpi.name].previous if input.alias not in previous | map(attribute='alias') | list %}
-                {%- do previous.append(input) %}
+            {%- for input in parts[kpi.name].previous %}
+                {%- set same_alias = previous | selectattr('alias', 'equalto', input.alias) | list %}
+                {%- if not same_alias %}
+                    {%- do previous.append(input) %}
+                {%- elif same_alias[0].name != input.name %}
+                    {{- exceptions.raise_compiler_error(
+                        'KPI registry: ' ~ kpi.name ~ ' names its previous-month ' ~ input.name ~ ' ' ~ input.alias
+                        ~ ', the alias of ' ~ same_alias[0].name ~ ' in another KPI of ' ~ months_model
+                    ) }}
+                {%- endif %}
             {%- endfor %}
         {%- endfor %}
         {%- if branch_kpis %}
