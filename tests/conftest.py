@@ -212,9 +212,11 @@ def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return warehouse
 
 
-def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """The real dbt project against ``warehouse``, with target and logs under ``work`` (so concurrent
-    dbt processes never share a target folder)."""
+def dbt(
+    *args: str, warehouse: Path, work: Path, project: Path = REPO / "dbt_project", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The real dbt project (or a copy of it, ``project``) against ``warehouse``, with target and logs
+    under ``work`` (so concurrent dbt processes never share a target folder)."""
     return subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
@@ -227,7 +229,7 @@ def dbt(*args: str, warehouse: Path, work: Path, **env: str) -> subprocess.Compl
             str(work / "logs"),
             *NO_FILE_LOG,  # as the pipeline's build (the output is captured)
         ],
-        cwd=REPO / "dbt_project",
+        cwd=project,
         env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(warehouse), **env},
         capture_output=True,
         text=True,

@@ -9,11 +9,8 @@ model run once on hand-made fact rows in a copy of the empty warehouse.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,6 @@ from typing import Any
 import duckdb
 import pytest
 
-from dagster_project.dbt_profile import NO_FILE_LOG
 from tests.conftest import REPO, dbt, tampered_copy
 
 LANGUAGES = ("sv", "fi", "da", "ru")
@@ -661,21 +657,13 @@ def test_a_previous_month_alias_names_one_metric(tmp_path: Path) -> None:
     shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
     (tmp_path / "seeds").symlink_to(REPO / "seeds")
     (project / "models" / "marts" / "kpi" / "registry" / "_kpis__clash.yml").write_text(CLASHING_ALIAS)
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "compile",
-            "--select",
-            "int_scorecard__registry",
-            "--profiles-dir",
-            ".",
-            *NO_FILE_LOG,
-        ],
-        cwd=project,
-        env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(tmp_path / "warehouse.duckdb")},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = dbt(
+        "compile",
+        "--select",
+        "int_scorecard__registry",
+        warehouse=tmp_path / "warehouse.duckdb",
+        work=tmp_path,
+        project=project,
     )
     assert done.returncode != 0, done.stdout[-2000:]
     assert (
