@@ -33,19 +33,36 @@
 {%- set kpis = registry_kpis() if execute else [] %}
 {%- set parts = {} %}
 {%- set inputs = {} %}
+{%- set placed = [] %}
+{%- set previous_aliases = {} %}
 {%- for kpi in kpis %}
     {%- do parts.update({kpi.name: registry_kpi_parts(kpi)}) %}
     {%- set kpi_months = [] %}
     {%- for name in parts[kpi.name].inputs %}
         {%- do inputs.update({name: registry_input(name)}) %}
-        {%- if inputs[name].months_model not in kpi_months %}
-            {%- do kpi_months.append(inputs[name].months_model) %}
-        {%- endif %}
+        {%- do kpi_months.append(inputs[name].months_model) %}
     {%- endfor %}
-    {%- if kpi_months | length != 1 %}
-        {{- exceptions.raise_compiler_error('KPI registry: the inputs of ' ~ kpi.name ~ ' have different scorecard_months: ' ~ kpi_months) }}
+    {%- set months_model = (kpi_months | unique | list)[0] %}
+    {%- if kpi_months | unique | list | length != 1 %}
+        {{- exceptions.raise_compiler_error('KPI registry: the inputs of ' ~ kpi.name ~ ' have different scorecard_months: ' ~ kpi_months | unique | list) }}
     {%- endif %}
-    {%- do parts[kpi.name].update({'months_model': kpi_months[0]}) %}
+    {#- A months model's previous month is joined once for all its KPIs: an alias names one metric. #}
+    {%- for input in parts[kpi.name].previous %}
+        {%- set named = previous_aliases.get(months_model ~ '.' ~ input.alias, input) %}
+        {%- if named.name != input.name %}
+            {{- exceptions.raise_compiler_error(
+                'KPI registry: ' ~ kpi.name ~ ' names its previous-month ' ~ input.name ~ ' ' ~ input.alias
+                ~ ', the alias of ' ~ named.name ~ ' in another KPI of ' ~ months_model
+            ) }}
+        {%- endif %}
+        {%- do previous_aliases.update({months_model ~ '.' ~ input.alias: input}) %}
+    {%- endfor %}
+    {%- do placed.append({
+        'kpi': kpi,
+        'months_model': months_model,
+        'with_previous': parts[kpi.name].previous | length > 0,
+        'previous': parts[kpi.name].previous,
+    }) %}
 {%- endfor %}
 {%- set groups = inputs.values() | groupby('group') %}
 {%- set months_models = inputs.values() | map(attribute='months_model') | unique | sort | list %}
@@ -54,28 +71,13 @@
     kpi_id. Not a branch per KPI: Spark inlines a CTE into every branch that reads it and runs each
     branch as its own job (DECISIONS.md "Generated SQL: a branch per months model"). #}
 {%- set branches = [] %}
-{%- for months_model in months_models %}
-    {%- for with_previous in [false, true] %}
-        {%- set branch_kpis = [] %}
-        {%- set previous = [] %}
-        {%- for kpi in kpis if parts[kpi.name].months_model == months_model
-            and (parts[kpi.name].previous | length > 0) == with_previous %}
-            {%- do branch_kpis.append(kpi) %}
-            {%- for input in parts[kpi.name].previous %}
-                {%- set same_alias = previous | selectattr('alias', 'equalto', input.alias) | list %}
-                {%- if not same_alias %}
-                    {%- do previous.append(input) %}
-                {%- elif same_alias[0].name != input.name %}
-                    {{- exceptions.raise_compiler_error(
-                        'KPI registry: ' ~ kpi.name ~ ' names its previous-month ' ~ input.name ~ ' ' ~ input.alias
-                        ~ ', the alias of ' ~ same_alias[0].name ~ ' in another KPI of ' ~ months_model
-                    ) }}
-                {%- endif %}
-            {%- endfor %}
-        {%- endfor %}
-        {%- if branch_kpis %}
-            {%- do branches.append((months_model, previous, branch_kpis)) %}
-        {%- endif %}
+{%- for months_model, model_kpis in placed | groupby('months_model') %}
+    {%- for with_previous, branch in model_kpis | groupby('with_previous') %}
+        {%- do branches.append((
+            months_model,
+            branch | map(attribute='previous') | sum(start=[]) | unique(attribute='alias') | list,
+            branch | map(attribute='kpi') | list,
+        )) %}
     {%- endfor %}
 {%- endfor %}
 
