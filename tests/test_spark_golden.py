@@ -1,22 +1,23 @@
-"""Same numbers on Spark (issue 17): for every golden fixture, the dbt project built on Spark
+"""Same numbers on Spark (issue 17): for the golden fixtures, the dbt project built on Spark
 (local mode, `method: session`) from the same raw tables gives the DuckDB mart: every table, row for
 row, floating point values within a relative difference of 1e-9 (mart_differences), so the
 scorecard's every KPI and month too.
 
-The helpdesk fixture goes through the pipeline (`support-kpi run --engine spark`: every data test
-on Spark, the published views) and is compared with the session's published golden mart. The six
-other golden fixtures are compared in one build: their runs' raw tables merged into one warehouse,
-each fixture's ids and batches kept apart (merged_raw_warehouse), built on DuckDB and with
-dagster_project.spark_engine.build on Spark (its raw tables exported to Parquet), a full `dbt
-build` without the data tests (they passed on each fixture's DuckDB run; the pipeline tests here
-run them on Spark): one Spark build instead of six. Unit tests run on DuckDB only (their given
-rows are DuckDB SQL). `make test` installs the Spark environment (`make spark`: .venv-spark with
-dbt-spark and pyspark, Java 17 from Debian when missing).
+The seven golden fixtures are compared in one build: their runs' raw tables merged into one
+warehouse, each fixture's ids and batches kept apart (merged_raw_warehouse), built on DuckDB and
+with dagster_project.spark_engine.build on Spark (its raw tables exported to Parquet), a full `dbt
+build` without the data tests (they passed on each fixture's DuckDB run): one Spark build instead
+of seven. The pipeline on Spark (`support-kpi run --engine spark`: every data test on Spark, a
+full build and then an incremental one, the published views and the semantic layer over them) is
+checked on a generated landing against a DuckDB full refresh of the same files. Unit tests run on
+DuckDB only (their given rows are DuckDB SQL). `make test` installs the Spark environment (`make
+spark`: .venv-spark with dbt-spark and pyspark, Java 17 from Debian when missing).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -28,7 +29,7 @@ from dagster_project.settings import Settings
 from dagster_project.spark_engine.build import build
 from dagster_project.spark_engine.job import MART_SCHEMA, copy_mart_tables, declared_types
 from tests.arrivals import BAD_ENTITY, FIX_NAME, Delivery, arrival_sequence, deliver, final_files, write_landing
-from tests.conftest import GOLDEN_LANDING, CliRun, dbt, support_kpi
+from tests.conftest import CliRun, dbt, support_kpi
 from tests.test_semantic_layer import FAMILIES, check_fixture
 
 pytestmark = pytest.mark.spark
@@ -72,19 +73,13 @@ def assert_same_mart(spark_mart: Path, duckdb_mart: Path) -> None:
     assert not differences, "the Spark-built mart differs from the DuckDB one:\n" + "\n".join(differences)
 
 
-def test_helpdesk_through_the_pipeline(golden_run: CliRun, tmp_path: Path) -> None:
-    """`support-kpi run --engine spark`: the raw load and gates on DuckDB, dbt build on Spark (every
-    data test), the mart brought back and published; the published scorecard is DuckDB's."""
-    run = run_pipeline_on(GOLDEN_LANDING, tmp_path / "data", "--engine", "spark")
-    assert run.returncode == 0, run.output[-4000:]
-    assert "dbt build: full refresh (first build: no published mart yet)" in run.output
-    assert (tmp_path / "data" / "spark" / "warehouse" / "mart.db" / "kpi_scorecard_monthly").is_dir()
-    # the published Spark-built mart: a DuckDB file of views, one over each Parquet file of the
-    # publication, for the same tables, columns and column types as the DuckDB engine's mart
+def assert_published_like(spark_run: CliRun, duckdb_run: CliRun) -> None:
+    """The published Spark-built mart: a DuckDB file of views, one over each Parquet file of the
+    publication, for the same tables, columns and column types as the DuckDB engine's mart."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{run.mart_path}' as spark (read_only)")
-        con.execute(f"attach '{golden_run.mart_path}' as duck (read_only)")
+        con.execute(f"attach '{spark_run.mart_path}' as spark (read_only)")
+        con.execute(f"attach '{duckdb_run.mart_path}' as duck (read_only)")
         views = set(con.execute("select view_name from duckdb_views() where database_name = 'spark'").fetchall())
         tables = set(con.execute("select table_name from duckdb_tables() where database_name = 'duck'").fetchall())
         assert views == tables - {("_publication",)}
@@ -97,19 +92,21 @@ def test_helpdesk_through_the_pipeline(golden_run: CliRun, tmp_path: Path) -> No
             for catalog in ("spark", "duck")
         )
         assert spark_columns == duck_columns
+        # every view reads one publication folder of the Parquet root, holding a file per view
+        read = {
+            Path(path).parent
+            for (sql,) in con.execute("select sql from duckdb_views() where database_name = 'spark'").fetchall()
+            for path in re.findall(r"'([^']+\.parquet)'", sql)
+        }
     finally:
         con.close()
-    (publication,) = parquet_root(run.mart_path).iterdir()
+    (publication,) = read
+    assert publication.parent == parquet_root(spark_run.mart_path)
     assert {path.stem for path in publication.iterdir()} == {view for (view,) in views}
-    assert_same_mart(run.mart_path, golden_run.mart_path)
-    # the semantic layer over the views (a Spark build's manifest names relations schema.table):
-    # MetricFlow's KPIs by month and quarter agree with the published scorecard
-    (tmp_path / "mf").mkdir()
-    check_fixture(run, FAMILIES["golden_run"], tmp_path / "mf")
 
 
-# The other golden fixtures are compared on Spark in one build (issue 13: the golden domains share
-# one built warehouse), each fixture's rows kept apart by merged_raw_warehouse.
+# The golden fixtures are compared on Spark in one build (issue 13: the golden domains share one
+# built warehouse), each fixture's rows kept apart by merged_raw_warehouse.
 BATCH_COLUMNS = ("_batch_id", "batch_id")
 BATCH_STRIDE = 1_000_000
 # One row of the merged warehouse: the first run's (a first build's plan: a full refresh).
@@ -168,6 +165,7 @@ def merged_raw_warehouse(warehouses: list[Path], target: Path) -> Path:
 
 
 def test_golden_fixtures_together_on_spark(
+    golden_run: CliRun,
     golden_telephony_run: CliRun,
     asterisk_run: CliRun,
     golden_surveys_run: CliRun,
@@ -176,13 +174,14 @@ def test_golden_fixtures_together_on_spark(
     golden_web_run: CliRun,
     tmp_path: Path,
 ) -> None:
-    """The six golden fixtures' raw tables in one warehouse (merged_raw_warehouse), built with dbt
-    on DuckDB and on Spark (full refresh, no data tests): the two marts are equal, every table row
-    for row; and every fixture's facts and dimensions reached the merged mart (the row counts of
+    """The seven golden fixtures' raw tables in one warehouse (merged_raw_warehouse), built with
+    dbt on DuckDB and on Spark (full refresh, no data tests): the two marts are equal, every table
+    row for row; and every fixture's facts and dimensions reached the merged mart (the row counts of
     ENTITY_TABLES add up), so no fixture's rows were shadowed by another's. One Spark build instead
-    of six (~1,000 s of CI worker time); the price: KPI months that two fixtures share are
-    compared as the sum of both (DECISIONS.md "The six other golden fixtures share one Spark build")."""
+    of seven (~1,200 s of CI worker time); the price: KPI months that two fixtures share are
+    compared as the sum of both (DECISIONS.md "The golden fixtures share one Spark build")."""
     runs = [
+        golden_run,
         golden_telephony_run,
         asterisk_run,
         golden_surveys_run,
@@ -234,10 +233,14 @@ def two_runs_of_a_sequence(files: dict[str, bytes]) -> tuple[list[Delivery], lis
 
 
 def test_incremental_runs_on_spark(tmp_path: Path) -> None:
-    """Incremental builds on Spark (issue 17 item 2): a generated landing delivered in two runs with
-    `--engine spark`, a full build and then an incremental one (late weeks of events for old
-    tickets, a file delivered again changed, the fix of a quarantined event), publishes the mart a
-    DuckDB full refresh of the final files publishes: every table, row for row."""
+    """The pipeline on Spark (issue 17 item 2): a generated landing delivered in two runs of
+    `support-kpi run --engine spark` (the raw load and gates on DuckDB, dbt build on Spark with
+    every data test, the mart brought back and published), a full build and then an incremental
+    one (late weeks of events for old tickets, a file delivered again changed, the fix of a
+    quarantined event), publishes the mart a DuckDB full refresh of the final files publishes:
+    every table, row for row, as views over the publication's Parquet files; the semantic layer
+    over those views (a Spark build's manifest names relations schema.table) agrees with the
+    published scorecard."""
     generated = tmp_path / "generated"
     done = support_kpi(
         "generate",
@@ -262,6 +265,9 @@ def test_incremental_runs_on_spark(tmp_path: Path) -> None:
         run = run_pipeline_on(landing, data_dir, "--engine", "spark")
         assert run.returncode == 0, run.output[-4000:]
         modes.append("incremental" if "dbt build: incremental" in run.output else "full refresh")
+        if len(modes) == 1:
+            assert "dbt build: full refresh (first build: no published mart yet)" in run.output
+            assert (data_dir / "spark" / "warehouse" / "mart.db" / "kpi_scorecard_monthly").is_dir()
     assert modes == ["full refresh", "incremental"]
     # the incremental build deleted and appended on Spark's Parquet tables (no side table left)
     assert not list((data_dir / "spark" / "warehouse").glob("*.db/*__kept"))
@@ -271,6 +277,9 @@ def test_incremental_runs_on_spark(tmp_path: Path) -> None:
     assert duck.returncode == 0, duck.output[-4000:]
     differences = mart_differences(run.mart_path, duck.mart_path)
     assert not differences, "the Spark incremental mart differs from a DuckDB full refresh:\n" + "\n".join(differences)
+    assert_published_like(run, duck)
+    (tmp_path / "mf").mkdir()
+    check_fixture(run, FAMILIES["golden_run"], tmp_path / "mf")
 
 
 FLOATING = ("DOUBLE", "FLOAT", "REAL")
