@@ -18,7 +18,7 @@ TEST_WORKERS ?= 2
 # `BENCH_SCALES="1 10 100" make bench` adds scale 100 (about an hour here; not part of CI).
 BENCH_SCALES ?= 1 10
 
-.PHONY: setup browser spark run test test-fast lint bench ui clean
+.PHONY: setup browser java spark run test test-fast lint bench ui clean
 
 setup: $(STAMP)
 
@@ -40,7 +40,9 @@ browser:
 # Debian when there is no java.
 SPARK_VENV := .venv-spark
 SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
-spark: $(SPARK_STAMP)
+spark: java $(SPARK_STAMP)
+
+java:
 	@command -v java >/dev/null || { echo "installing Debian's Java 17 for Spark"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
@@ -59,9 +61,13 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check dagster_project demo_generator tests scripts
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar --nocolor --processes 2
 
-test: $(STAMP) browser spark lint
+# The Debian packages one after the other (apt takes a lock), then the two virtual environments
+# side by side (pip mostly waits on downloads and unpacking), then lint and the suite.
+test: browser java
+	$(MAKE) --no-print-directory -j2 $(STAMP) $(SPARK_STAMP)
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 test-fast: $(STAMP)
