@@ -111,8 +111,13 @@ def check_fixture(run: CliRun, families: set[str], work: Path) -> None:
     assert {row[0] for row in scorecard} == set(kpi_ids)
     assert every_id <= set(registry)
 
+    # One query by month for the KPIs and their input metrics.
+    rolled = sorted(set(kpi_ids) - offsets)
+    input_names = sorted({name for kpi_id in rolled for name in kpi_inputs(registry[kpi_id])})
+    by_month = mf_values(run, sorted(set(kpi_ids) | set(input_names)), "month", work)
+
     # By month: MetricFlow's value is the scorecard's, and it has none the scorecard lacks.
-    monthly = mf_values(run, kpi_ids, "month", work)
+    monthly = {key: value for key, value in by_month.items() if key[0] in kpi_ids}
     checked = 0
     for kpi_id, month, value, _numerator, _denominator in scorecard:
         got = monthly.get((kpi_id, month))
@@ -139,9 +144,7 @@ def check_fixture(run: CliRun, families: set[str], work: Path) -> None:
 
     # The input metrics by month, tied to the scorecard: the declared numerator and denominator
     # over them are the scorecard's numerator and denominator.
-    rolled = sorted(set(kpi_ids) - offsets)
-    input_names = sorted({name for kpi_id in rolled for name in kpi_inputs(registry[kpi_id])})
-    inputs_monthly = mf_values(run, input_names, "month", work)
+    inputs_monthly = {key: value for key, value in by_month.items() if key[0] in input_names}
     months: dict[tuple[str, date], list[date]] = defaultdict(list)
     for kpi_id, month, _value, numerator, denominator in scorecard:
         if kpi_id in offsets:
