@@ -42,11 +42,10 @@
         {%- do inputs.update({name: registry_input(name)}) %}
         {%- do kpi_months.append(inputs[name].months_model) %}
     {%- endfor %}
-    {%- set kpi_months = kpi_months | unique | list %}
-    {%- if kpi_months | length != 1 %}
-        {{- exceptions.raise_compiler_error('KPI registry: the inputs of ' ~ kpi.name ~ ' have different scorecard_months: ' ~ kpi_months) }}
+    {%- set months_model = (kpi_months | unique | list)[0] %}
+    {%- if kpi_months | unique | list | length != 1 %}
+        {{- exceptions.raise_compiler_error('KPI registry: the inputs of ' ~ kpi.name ~ ' have different scorecard_months: ' ~ kpi_months | unique | list) }}
     {%- endif %}
-    {%- set months_model = kpi_months[0] %}
     {#- A months model's previous month is joined once for all its KPIs: an alias names one metric. #}
     {%- for input in parts[kpi.name].previous %}
         {%- set named = previous_aliases.get(months_model ~ '.' ~ input.alias, input) %}
