@@ -18,7 +18,7 @@ pending file, decide the build plan (state.build_plan), `dbt build` seeds and mo
 plan's vars, publish, record the published state — so 20 sequences cost minutes, not hours. Its
 dbt runs in this process (dbtRunner) on a manifest parsed once per process and dbt vars: the same
 SQL as the job's dbt subprocess, without paying dbt's start and parse on every step (they were
-about 40 % of a sequence's time). The job itself is checked on one sequence by
+about 40 % of a sequence's time; tests/dbt_in_process.py). The job itself is checked on one sequence by
 tests/test_incremental_job.py through `support-kpi run`.
 """
 
@@ -33,17 +33,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-from dbt.cli.main import dbtRunner
-from dbt.contracts.graph.manifest import Manifest
 
 from dagster_project.contract import ENTITIES, Entity
-from dagster_project.dbt_profile import NO_FILE_LOG, dbt_settings_args, dbt_vars
+from dagster_project.dbt_profile import dbt_vars, write_profile
 from dagster_project.loading.loader import load_entity
 from dagster_project.pseudonym import resolve_key
 from dagster_project.settings import DBT_PROJECT_DIR, Settings
 from dagster_project.state import build_plan, check_freshness, publish_build, record_build_plan
 from dagster_project.warehouse import connect
+from tests.dbt_in_process import invoke
 
 FIX_NAME = "fix.parquet"
 BAD_ENTITY = "helpdesk/ticket_events"
@@ -163,47 +161,21 @@ def write_landing(landing: Path, files: dict[str, bytes]) -> None:
     deliver(landing, [Delivery(p, c) for p, c in files.items()])
 
 
-# The parsed project per dbt vars (the settings' vars: one per reporting time zone), with the
-# semantic manifest its parse wrote (publishing stores it with the mart).
-_PARSED: dict[str, tuple[Manifest, bytes]] = {}
-
-
 def dbt_build(settings: Settings, work: Path, build_args: list[str]) -> None:
-    """`dbt build <build_args>` in this process, target and logs under ``work``: on the manifest
-    parsed for these settings' dbt vars (parsed here the first time), as the job's dbt step would
-    after a partial parse. dbt-duckdb keeps its DuckDB connection open after an invocation; it is
-    closed here, as a dbt process ending would, so the publish step can attach the warehouse."""
-    common = [
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        *dbt_settings_args(settings),
-        "--log-path",
-        str(work / "logs"),
-        *NO_FILE_LOG,
-    ]
-    key = dbt_vars(settings)
-    if key not in _PARSED:
-        parse_target = work / "parse-target"
-        parsed = dbtRunner().invoke(["parse", *common, "--target-path", str(parse_target)])
-        assert parsed.success, f"dbt parse failed: {parsed.exception}"
-        _PARSED[key] = (parsed.result, (parse_target / "semantic_manifest.json").read_bytes())
-    manifest, semantic_manifest = _PARSED[key]
-    try:
-        done = dbtRunner(manifest=manifest).invoke(
-            ["build", *build_args, *common, "--target-path", str(work / "target")]
-        )
-    finally:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-        DuckDBConnectionManager.close_all_connections()
-    if not done.success:
-        failed = [
-            f"{result.node.unique_id}: {result.message}"
-            for result in getattr(done.result, "results", [])
-            if str(result.status) in ("error", "fail")
-        ]
-        raise AssertionError(f"dbt build {build_args} failed: {done.exception or failed}")
-    (work / "target" / "semantic_manifest.json").write_bytes(semantic_manifest)
+    """`dbt build <build_args>` in this process (tests/dbt_in_process.py), with the job's profile
+    and dbt vars, target and logs under ``work``: as the job's dbt step after a partial parse; the
+    parse's semantic manifest goes into the target, as a parse would write it."""
+    done, parsed = invoke(
+        ["build", *build_args],
+        project=DBT_PROJECT_DIR,
+        profiles_dir=write_profile(settings),
+        warehouse=settings.warehouse_path,
+        work=work,
+        dbt_vars=dbt_vars(settings),
+    )
+    if done.returncode != 0 or parsed is None:
+        raise AssertionError(f"dbt build {build_args} failed:\n{done.stdout[-4000:]}")
+    (work / "target" / "semantic_manifest.json").write_bytes(parsed.semantic_manifest)
 
 
 def step(settings: Settings, work: Path, full_refresh: bool = False) -> str:

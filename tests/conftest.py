@@ -20,10 +20,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from dagster_project.dbt_profile import NO_FILE_LOG
 from dagster_project.loading import ensure_raw_schema
 from dagster_project.publish import open_mart
 from dagster_project.settings import MART_FILE_NAME
+from tests.dbt_in_process import invoke
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -213,28 +213,21 @@ def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def dbt(
-    *args: str, warehouse: Path, work: Path, project: Path = REPO / "dbt_project", **env: str
+    *args: str,
+    warehouse: Path,
+    work: Path,
+    project: Path = REPO / "dbt_project",
+    dbt_vars: str | None = None,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
-    """The real dbt project (or a copy of it, ``project``) against ``warehouse``, with target and logs
-    under ``work`` (so concurrent dbt processes never share a target folder)."""
-    return subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            *args,
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            *NO_FILE_LOG,  # as the pipeline's build (the output is captured)
-        ],
-        cwd=project,
-        env={**os.environ, "SUPPORT_KPI_WAREHOUSE": str(warehouse), **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    """``dbt <args>`` of the real dbt project (or a copy of it, ``project``) against ``warehouse``
+    (its profiles.yml), target and logs under ``work``, ``env`` set for its time: in this process,
+    on a parse made once per project and vars (tests/dbt_in_process.py). Returns what the command
+    line would: its return code, and its log lines as stdout."""
+    done, _ = invoke(
+        list(args), project=project, profiles_dir=project, warehouse=warehouse, work=work, dbt_vars=dbt_vars, env=env
     )
+    return done
 
 
 def dbt_test_results(run_results: Path) -> dict[str, tuple[str, int]]:

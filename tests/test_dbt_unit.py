@@ -9,16 +9,12 @@ parent relations to exist, not their rows, so they run against the session's `em
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from tests.conftest import dbt
 
 
 def test_every_dbt_unit_test_passes(empty_warehouse: Path, tmp_path: Path) -> None:
-    # Start from the empty build's parse (dbt re-parses whatever changed): saves a full parse.
-    (tmp_path / "target").mkdir()
-    shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", tmp_path / "target")
     done = dbt(
         "test",
         "--select",

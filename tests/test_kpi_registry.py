@@ -176,8 +176,6 @@ def scenario_warehouse(empty_warehouse: Path, tmp_path_factory: pytest.TempPathF
         *(f"create or replace table {table} as select distinct month from {table}" for table in MONTHS_TABLES),
     ]
     warehouse = tampered_copy(empty_warehouse, work, statements)
-    (work / "target").mkdir()
-    shutil.copy2(empty_warehouse.parent / "target" / "partial_parse.msgpack", work / "target")
     done = dbt(
         "run",
         "--select",

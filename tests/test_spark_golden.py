@@ -197,8 +197,7 @@ def test_golden_fixtures_together_on_spark(
         "--exclude-resource-type",
         "unit_test",
         "test",
-        "--vars",
-        json.dumps(settings.dbt_vars(), sort_keys=True),
+        dbt_vars=json.dumps(settings.dbt_vars(), sort_keys=True),
         warehouse=merged,
         work=tmp_path / "duckdb",
     )
