@@ -32,7 +32,7 @@ WAREHOUSE_FILE_NAME = "warehouse.duckdb"  # as Settings.warehouse_path
 @dataclass(frozen=True)
 class Parsed:
     manifest: Manifest
-    semantic_manifest: bytes  # target/semantic_manifest.json of the parse (publishing stores it)
+    target: Path  # the parse's target folder: its manifest.json and semantic_manifest.json
 
 
 _PARSED: dict[tuple[str, str], Parsed] = {}
@@ -108,7 +108,7 @@ def invoke(
                 parsed = dbtRunner(callbacks=[collect]).invoke(["parse", *common, "--target-path", str(parse_target)])
                 if not parsed.success:
                     return _completed(["parse", *common], parsed, lines), None
-                _PARSED[key] = Parsed(parsed.result, (parse_target / "semantic_manifest.json").read_bytes())
+                _PARSED[key] = Parsed(parsed.result, parse_target)
             command = [*args, *common, "--target-path", str(work / "target")]
             done = dbtRunner(manifest=_PARSED[key].manifest, callbacks=[collect]).invoke(command)
         finally:
