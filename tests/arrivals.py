@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dagster_project.config import load
 from dagster_project.contract import ENTITIES, Entity
 from dagster_project.dbt_profile import dbt_vars, write_profile
 from dagster_project.loading.loader import load_entity
@@ -159,6 +160,17 @@ def write_landing(landing: Path, files: dict[str, bytes]) -> None:
     if landing.exists():
         shutil.rmtree(landing)
     deliver(landing, [Delivery(p, c) for p, c in files.items()])
+
+
+def settings_for(root: Path, time_zone: str) -> Settings:
+    """The settings of a step: landing ``root/landing``, data dir ``root/data``, ``time_zone``."""
+    return load(
+        cli={
+            "paths.landing": str(root / "landing"),
+            "paths.data_dir": str(root / "data"),
+            "reporting.time_zone": time_zone,
+        }
+    )
 
 
 def dbt_build(settings: Settings, work: Path, build_args: list[str]) -> Path:

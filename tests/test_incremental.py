@@ -16,25 +16,13 @@ from pathlib import Path
 import pytest
 
 from dagster_project.checksum import MartChecksum, mart_checksum
-from dagster_project.config import load
-from dagster_project.settings import Settings
-from tests.arrivals import arrival_sequence, deliver, final_files, step, write_landing
+from tests.arrivals import arrival_sequence, deliver, final_files, settings_for, step, write_landing
 from tests.conftest import support_kpi
 
 SEQUENCES = 20
 TIME_ZONES = ("UTC", "Europe/Helsinki", "Asia/Kolkata")
 # 60 days ending 2026-04-10: month boundaries on 1 March and 1 April, Helsinki's DST change on 29 March.
 END = date(2026, 4, 10)
-
-
-def settings_for(root: Path, time_zone: str) -> Settings:
-    return load(
-        cli={
-            "paths.landing": str(root / "landing"),
-            "paths.data_dir": str(root / "data"),
-            "reporting.time_zone": time_zone,
-        }
-    )
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ import pytest
 from dagster_project.config import SettingsError, load, load_resolved
 from dagster_project.contract import get_entity
 from dagster_project.loading import load_entity, pending_files
-from tests.conftest import FIXTURES, GOLDEN_CUSTOMERS_LANDING, REPO, run_pipeline, support_kpi
+from dagster_project.settings import MART_FILE_NAME
+from tests.conftest import FIXTURES, GOLDEN_CUSTOMERS_LANDING, REPO, CliRun, run_pipeline, support_kpi
 
 SECRET = "zd-token-do-not-print-7f3a9"
 
@@ -280,18 +281,20 @@ def _money(mart: Path) -> tuple[tuple[str, str, float | None], ...]:
 
 
 @pytest.fixture(scope="module")
-def currency_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """Three runs over the same golden customer files in one data dir: EUR, unchanged, USD."""
+def currency_runs(golden_customers_run: CliRun, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Runs over the same golden customer files in one data dir: EUR (the session's golden customers
+    run, under the default currency, copied), unchanged, USD, unchanged."""
     import os
 
+    assert "SUPPORT_KPI_REPORTING_CURRENCY" not in os.environ  # the golden run used the default
     data_dir = tmp_path_factory.mktemp("settings_currency") / "data"
-    saved = os.environ.get("SUPPORT_KPI_REPORTING_CURRENCY")
+    shutil.copytree(golden_customers_run.data_dir, data_dir)
+    # the copied instance config names the golden run's folders: the next run writes its own
+    (data_dir / "dagster" / "dagster.yaml").unlink()
+    eur = _money(data_dir / MART_FILE_NAME)
+    state_eur = json.loads((data_dir / "published_state.json").read_text())
+    assert state_eur["settings"]["reporting.currency"] == "EUR"
     try:
-        os.environ.pop("SUPPORT_KPI_REPORTING_CURRENCY", None)
-        first = run_pipeline(GOLDEN_CUSTOMERS_LANDING, data_dir)
-        assert first.returncode == 0, first.output
-        eur = _money(first.mart_path)
-        state_eur = json.loads((data_dir / "published_state.json").read_text())
         second = run_pipeline(GOLDEN_CUSTOMERS_LANDING, data_dir)
         os.environ["SUPPORT_KPI_REPORTING_CURRENCY"] = "USD"
         third = run_pipeline(GOLDEN_CUSTOMERS_LANDING, data_dir)
@@ -299,12 +302,8 @@ def currency_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
         usd = _money(third.mart_path)
         fourth = run_pipeline(GOLDEN_CUSTOMERS_LANDING, data_dir)
     finally:
-        if saved is None:
-            os.environ.pop("SUPPORT_KPI_REPORTING_CURRENCY", None)
-        else:
-            os.environ["SUPPORT_KPI_REPORTING_CURRENCY"] = saved
+        os.environ.pop("SUPPORT_KPI_REPORTING_CURRENCY", None)
     return {
-        "first": first,
         "second": second,
         "third": third,
         "fourth": fourth,

@@ -28,7 +28,17 @@ from dagster_project.publish import parquet_root
 from dagster_project.settings import Settings
 from dagster_project.spark_engine.build import build
 from dagster_project.spark_engine.job import MART_SCHEMA, copy_mart_tables, declared_types
-from tests.arrivals import BAD_ENTITY, FIX_NAME, Delivery, arrival_sequence, deliver, final_files, write_landing
+from tests.arrivals import (
+    BAD_ENTITY,
+    FIX_NAME,
+    Delivery,
+    arrival_sequence,
+    deliver,
+    final_files,
+    settings_for,
+    step,
+    write_landing,
+)
 from tests.conftest import CliRun, dbt, support_kpi
 from tests.test_semantic_layer import FAMILIES, check_fixture
 
@@ -270,10 +280,11 @@ def test_incremental_runs_on_spark(tmp_path: Path) -> None:
     assert modes == ["full refresh", "incremental"]
     # the incremental build deleted and appended on Spark's Parquet tables (no side table left)
     assert not list((data_dir / "spark" / "warehouse").glob("*.db/*__kept"))
-    reference = tmp_path / "reference"
-    write_landing(reference / "landing", files)
-    duck = run_pipeline_on(reference / "landing", reference / "data")
-    assert duck.returncode == 0, duck.output[-4000:]
+    # the DuckDB reference: a full refresh of the final files, published (the arrival sequences' step)
+    reference = settings_for(tmp_path / "reference", "UTC")
+    write_landing(reference.landing_dir, files)
+    assert step(reference, tmp_path / "reference", full_refresh=True) == "full refresh"
+    duck = CliRun(0, "", reference.landing_dir, reference.data_dir)
     differences = mart_differences(run.mart_path, duck.mart_path)
     assert not differences, "the Spark incremental mart differs from a DuckDB full refresh:\n" + "\n".join(differences)
     assert_published_like(run, duck)
