@@ -73,6 +73,14 @@ def run_pipeline(landing: Path, data_dir: Path) -> CliRun:
     return CliRun(done.returncode, done.stdout + done.stderr, landing, data_dir)
 
 
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A copy of a run's data dir at ``target``, to run on without touching the original: its
+    Dagster instance config is left out (it names the original's folders), so the next run in the
+    copy writes its own (dagster_project/instance.py)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("dagster.yaml"))
+    return target
+
+
 def _published(landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> CliRun:
     run = run_pipeline(landing, tmp_path_factory.mktemp(name) / "data")
     assert run.returncode == 0, run.output

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from dagster_project.publish import open_mart
-from tests.conftest import CliRun, run_pipeline
+from tests.conftest import CliRun, copy_data_dir, run_pipeline
 
 
 def _report(run: CliRun) -> dict:
@@ -73,7 +73,7 @@ def test_second_run_without_new_files_skips_all_work(demo_run: CliRun) -> None:
 
 def _copy_run(run: CliRun, target: Path) -> CliRun:
     shutil.copytree(run.landing, target / "landing")
-    shutil.copytree(run.data_dir, target / "data")
+    copy_data_dir(run.data_dir, target / "data")
     return CliRun(0, "", target / "landing", target / "data")
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from dagster_project.loading.schema import QUARANTINE_TABLE
 from dagster_project.publish import open_mart
-from tests.conftest import CliRun, run_pipeline
+from tests.conftest import CliRun, copy_data_dir, run_pipeline
 
 HEADER = (
     "ticket_id,created_at,updated_at,channel,social_network,ticket_type,priority,status,category,"
@@ -48,7 +48,7 @@ def scenario(golden_run: CliRun, tmp_path_factory: pytest.TempPathFactory) -> di
     landing, data_dir = root / "landing", root / "data"
     # The session's golden helpdesk build is the clean first run: go on from a copy of it.
     shutil.copytree(golden_run.landing, landing)
-    shutil.copytree(golden_run.data_dir, data_dir)
+    copy_data_dir(golden_run.data_dir, data_dir)
     first = CliRun(golden_run.returncode, golden_run.output, landing, data_dir)
     assert first.returncode == 0, first.output
     state: dict[str, Any] = {"first": first, "first_report": latest_report(data_dir)}

@@ -15,7 +15,7 @@ from dagster_project.config import SettingsError, load, load_resolved
 from dagster_project.contract import get_entity
 from dagster_project.loading import load_entity, pending_files
 from dagster_project.settings import MART_FILE_NAME
-from tests.conftest import FIXTURES, GOLDEN_CUSTOMERS_LANDING, REPO, CliRun, run_pipeline, support_kpi
+from tests.conftest import FIXTURES, GOLDEN_CUSTOMERS_LANDING, REPO, CliRun, copy_data_dir, run_pipeline, support_kpi
 
 SECRET = "zd-token-do-not-print-7f3a9"
 
@@ -288,9 +288,7 @@ def currency_runs(golden_customers_run: CliRun, tmp_path_factory: pytest.TempPat
 
     assert "SUPPORT_KPI_REPORTING_CURRENCY" not in os.environ  # the golden run used the default
     data_dir = tmp_path_factory.mktemp("settings_currency") / "data"
-    shutil.copytree(golden_customers_run.data_dir, data_dir)
-    # the copied instance config names the golden run's folders: the next run writes its own
-    (data_dir / "dagster" / "dagster.yaml").unlink()
+    copy_data_dir(golden_customers_run.data_dir, data_dir)
     eur = _money(data_dir / MART_FILE_NAME)
     state_eur = json.loads((data_dir / "published_state.json").read_text())
     assert state_eur["settings"]["reporting.currency"] == "EUR"
