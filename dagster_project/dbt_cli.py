@@ -9,6 +9,9 @@ from the installed dbt-core package when the executable is the one installed bes
 and makes no adapter (dagster-dbt then skips the metadata it would have fetched, as for Fusion).
 tests/test_dbt_cli.py checks both against dagster-dbt's own answers, so an upgrade that renames
 either hook fails there, not silently.
+
+The pipeline's DuckDB build runs dbt through ``dagster_project.dbt_in_data_dir`` (``in_data_dir``),
+so that dbt's working folder is the data dir its profile's relative warehouse path points into.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
 
@@ -30,12 +33,27 @@ def beside_this_python(executable: str) -> bool:
     return found is not None and Path(found).absolute() == Path(sys.prefix, "bin", "dbt").absolute()
 
 
+IN_DATA_DIR = ("-m", "dagster_project.dbt_in_data_dir")
+
+
 class PipelineDbtCliResource(DbtCliResource):
     """``DbtCliResource`` for the pipeline's own dbt build (module docstring: why)."""
 
+    @classmethod
+    def in_data_dir(cls, project: DbtProject, data_dir: Path) -> PipelineDbtCliResource:
+        """The resource whose dbt commands run with ``data_dir`` as working folder: this Python
+        runs ``dagster_project.dbt_in_data_dir``, which moves there and runs the dbt of this
+        environment (dagster-dbt puts ``global_config_flags`` right after the executable)."""
+        return cls(
+            project_dir=project,
+            dbt_executable=sys.executable,
+            global_config_flags=[*IN_DATA_DIR, str(data_dir.absolute())],
+        )
+
     @cached_property
     def _cli_version(self) -> version.Version:
-        if beside_this_python(self.dbt_executable):
+        runs_in_data_dir = self.dbt_executable == sys.executable and tuple(self.global_config_flags[:2]) == IN_DATA_DIR
+        if runs_in_data_dir or beside_this_python(self.dbt_executable):
             return version.parse(importlib.metadata.version("dbt-core"))
         return super()._cli_version  # another installation: ask it
 

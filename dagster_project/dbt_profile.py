@@ -36,7 +36,9 @@ def profile(settings: Settings) -> dict[str, Any]:
             "outputs": {
                 "dev": {
                     "type": "duckdb",
-                    "path": str(settings.warehouse_path),
+                    # Relative: dbt runs in the data dir (dbt_in_data_dir.py), so the profile, and
+                    # dbt's parse saved under it, is the same for every data dir (dbt_parse_cache.py).
+                    "path": settings.warehouse_path.name,
                     "threads": settings.dbt.threads,
                     "settings": {
                         "TimeZone": "UTC",
@@ -50,12 +52,17 @@ def profile(settings: Settings) -> dict[str, Any]:
     }
 
 
+def profile_text(settings: Settings) -> str:
+    header = "# Written by the pipeline from its settings (dagster_project/dbt_profile.py); do not edit.\n"
+    return header + yaml.safe_dump(profile(settings), sort_keys=True)
+
+
 def write_profile(settings: Settings) -> Path:
-    """``<data-dir>/dbt/profiles.yml`` from the settings (no secret in it); its folder."""
+    """``<data-dir>/dbt/profiles.yml`` from the settings (no secret in it); its folder. Its
+    warehouse path is relative to the data dir, where dbt runs."""
     folder = settings.dbt_profiles_dir
     folder.mkdir(parents=True, exist_ok=True)
-    text = "# Written by the pipeline from its settings (dagster_project/dbt_profile.py); do not edit.\n"
-    write_atomic(folder / "profiles.yml", text + yaml.safe_dump(profile(settings), sort_keys=True))
+    write_atomic(folder / "profiles.yml", profile_text(settings))
     return folder
 
 

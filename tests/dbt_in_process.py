@@ -79,8 +79,9 @@ def invoke(
     env: Mapping[str, str] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], Parsed | None]:
     """``dbt <args>`` on ``project`` with target and logs under ``work``; ``warehouse`` is handed to
-    the profile as env SUPPORT_KPI_WAREHOUSE (dbt_project/profiles.yml reads it), ``env`` set for
-    the command's time. Returns what the command line would (return code, log lines as stdout) and
+    the profile as env SUPPORT_KPI_WAREHOUSE (dbt_project/profiles.yml reads it), its folder is the
+    working folder (the pipeline's profile names it relatively), ``env`` set for the command's
+    time. Returns what the command line would (return code, log lines as stdout) and
     the parse it ran on (None when the parse failed)."""
     if warehouse.name != WAREHOUSE_FILE_NAME:
         raise ValueError(f"{warehouse}: the parse names the database after {WAREHOUSE_FILE_NAME}")
@@ -101,7 +102,9 @@ def invoke(
         *(["--vars", dbt_vars] if dbt_vars is not None else []),
     ]
     key = (str(project), dbt_vars or "")
-    with _environment({"SUPPORT_KPI_WAREHOUSE": str(warehouse), **(env or {})}):
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # In the warehouse's folder, as the pipeline runs dbt (its profile's warehouse path is relative).
+    with _environment({"SUPPORT_KPI_WAREHOUSE": str(warehouse), **(env or {})}), contextlib.chdir(warehouse.parent):
         try:
             if key not in _PARSED:
                 parse_target = work / "parse-target"

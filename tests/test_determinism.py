@@ -159,6 +159,9 @@ def incremental_transformed_run(
     data_dir = root / "data"
     first = run_pipeline(part, data_dir)
     assert first.returncode == 0, first.output
+    # the first build's dbt log and progress, for test_a_new_data_dir_starts_from_the_cached_parse
+    shutil.copyfile(data_dir / "logs" / "dbt-build.log", root / "first-dbt-build.log")
+    (root / "first-output.txt").write_text(first.output)
     second = run_pipeline(transformed_landing, data_dir)
     assert second.returncode == 0, second.output
     return second
@@ -232,3 +235,14 @@ def test_the_checksum_cli_prints_the_same_digest_for_both_marts(
         digests.append(mart_checksum(run.mart_path).digest)
         assert f"mart {digests[-1]}" in done.stdout
     assert digests[0] == digests[1]
+
+
+def test_a_new_data_dir_starts_from_the_cached_parse(fresh_run: CliRun, incremental_transformed_run: CliRun) -> None:
+    """The second new data dir of the session with the same settings (fresh_run's, or another
+    test's run before it, saved the parse: dagster_project/dbt_parse_cache.py) starts from the
+    cached parse, and dbt accepts it: no "Unable to do partial parsing" (a full parse) in its first
+    build's log. The marts of the two are equal (the test above)."""
+    root = incremental_transformed_run.data_dir.parent
+    assert "starts from the parse cached for these settings" in (root / "first-output.txt").read_text()
+    log = (root / "first-dbt-build.log").read_text()
+    assert "Unable to do partial parsing" not in log

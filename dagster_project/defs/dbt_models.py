@@ -13,7 +13,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.dbt_profile import NO_FILE_LOG, dbt_settings_args
+from dagster_project import dbt_parse_cache as parse_cache
+from dagster_project.dbt_cli import PipelineDbtCliResource
+from dagster_project.dbt_profile import NO_FILE_LOG, dbt_settings_args, dbt_vars, profile_text
 from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize, without_unselected_test_notices
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
@@ -100,6 +102,12 @@ def support_kpi_dbt(
             if plan.full_refresh:
                 args.append("--full-refresh")
             key_scope = contextlib.nullcontext()
+            # dbt runs in the data dir (its profile's warehouse path is relative), and a new data
+            # dir starts from the parse another one saved under the same profile and vars.
+            dbt = PipelineDbtCliResource.in_data_dir(dbt_project, settings.data_dir)
+            parse_key = parse_cache.cache_key(profile_text(settings), dbt_vars(settings))
+            if parse_cache.seed(settings.dbt_target_path, parse_key):
+                context.log.info("dbt build: starts from the parse cached for these settings (dbt checks it)")
         # One target folder per data dir (not dagster-dbt's new folder per invocation, which made
         # dbt parse the whole project on every build and left ~30 MB behind per run).
         with key_scope:
@@ -118,6 +126,10 @@ def support_kpi_dbt(
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
         run_results = invocation.get_artifact("run_results.json")
+        if settings.dbt.engine != "spark":
+            kept = parse_cache.keep(settings.dbt_target_path, parse_key)
+            if kept not in ("unchanged", "no saved parse to keep"):
+                context.log.info(f"dbt parse cache: {kept}")
         if settings.dbt.engine == "spark" and invocation.is_successful():
             types = spark_job.declared_types(invocation.get_artifact("manifest.json"))
             spark_job.import_mart(settings, [key.path[-1] for key in mart_asset_keys], types)
