@@ -10,7 +10,7 @@ first build parsed the whole project (~5-9 s here, DECISIONS.md "A new data dir 
 Before a build whose target folder holds no saved parse, ``seed`` copies in the one last saved
 under the same profile text, vars and dbt version; after the build, ``keep`` saves the target
 folder's parse for the next data dir. The cache is ``target/parse-cache/`` in the dbt project (one
-file per key, written by rename, so concurrent runs never read half a file). A stale or foreign
+file per key, written by publish.write_atomic, so concurrent runs never read half a file). A stale or foreign
 file costs the parse it was meant to save, never a wrong build: dbt validates it. Saving is best
 effort (a read-only project folder only loses the saving), and says so in the step's log.
 """
@@ -20,10 +20,9 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import importlib.metadata
-import os
-import shutil
 from pathlib import Path
 
+from dagster_project.publish import write_atomic
 from dagster_project.settings import DBT_PROJECT_DIR
 
 CACHE_DIR = DBT_PROJECT_DIR / "target" / "parse-cache"
@@ -40,13 +39,6 @@ def cache_key(profile_text: str, dbt_vars: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _copy_atomic(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    shutil.copyfile(source, partial)
-    partial.replace(target)
-
-
 def seed(target: Path, key: str, cache: Path = CACHE_DIR) -> bool:
     """Copy the cached parse of ``key`` into the target folder ``target`` if it has none; whether
     one was copied."""
@@ -54,7 +46,7 @@ def seed(target: Path, key: str, cache: Path = CACHE_DIR) -> bool:
     saved = target / PARSE_FILE
     if saved.exists() or not cached.exists():
         return False
-    _copy_atomic(cached, saved)
+    write_atomic(saved, cached.read_bytes())
     return True
 
 
@@ -68,7 +60,7 @@ def keep(target: Path, key: str, cache: Path = CACHE_DIR) -> str:
     if cached.exists() and filecmp.cmp(saved, cached, shallow=False):
         return "unchanged"
     try:
-        _copy_atomic(saved, cached)
+        write_atomic(cached, saved.read_bytes())
     except OSError as error:
         return f"not saved ({error})"
     return f"saved to {cached}"

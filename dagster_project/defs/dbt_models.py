@@ -9,7 +9,6 @@ import dagster as dg
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
-    DbtCliResource,
     dbt_assets,
 )
 
@@ -66,9 +65,7 @@ translator = SupportKpiTranslator(settings=DagsterDbtTranslatorSettings(enable_a
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
-def support_kpi_dbt(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings
-) -> Iterator[Any]:
+def support_kpi_dbt(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> Iterator[Any]:
     """``dbt build``: seeds, models and their data tests in dependency order, under the warehouse lock.
 
     Incremental from the last publish, or a full refresh (``state.build_plan`` says which and why;
@@ -90,6 +87,7 @@ def support_kpi_dbt(
     with warehouse_lock(settings.lock_path), DbtLogTee(log_path, context.log.info) as tee:
         context.log.info(f"dbt build: {plan.as_dict()['mode']} ({plan.reason})")
         record_build_plan(settings, plan)
+        parse_key: str | None = None  # the DuckDB build's key in dbt_parse_cache
         if settings.dbt.engine == "spark":
             # Spark (spark_engine/job.py): raw tables exported to Parquet, the Spark warehouse kept.
             dbt, args = spark_job.prepare_build(settings, plan.full_refresh)
@@ -126,7 +124,7 @@ def support_kpi_dbt(
                 invocation.process.terminate()
                 invocation.process.wait(timeout=60)
         run_results = invocation.get_artifact("run_results.json")
-        if settings.dbt.engine != "spark":
+        if parse_key is not None:
             kept = parse_cache.keep(settings.dbt_target_path, parse_key)
             if kept not in ("unchanged", "no saved parse to keep"):
                 context.log.info(f"dbt parse cache: {kept}")

@@ -6,9 +6,7 @@ from contextlib import contextmanager
 import dagster as dg
 import pydantic
 
-from dagster_project.dbt_cli import PipelineDbtCliResource
 from dagster_project.progress import progress_logger
-from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
 
 
@@ -63,7 +61,6 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "pipeline": PipelineSettings(),
-            "dbt": PipelineDbtCliResource(project_dir=dbt_project),
         },
         loggers={"progress": progress_logger},
     )
