@@ -353,7 +353,7 @@ MODULE_BUILDS = frozenset(
         "compiled_required_agents_sql",
         "staffing_forecast",
         "tampered_results",
-        "null_tampered_results",
+        "rules_tampered_results",
         "cutoff_builds",
         "boundaries_run",
         "zendesk_run",

@@ -106,7 +106,10 @@ def test_failing_dbt_test_blocks_publishing_and_keeps_previous_mart(demo_run: Cl
 
     failed = run_pipeline(copy.landing, copy.data_dir)
     assert failed.returncode != 0
-    assert "accepted_values_int_ticket_status_changes_new_status" in failed.output
+    # the failed test and the rule it found broken, with the offending value
+    broken = "rule=accepted_values, column_name=new_status, failing_rows=1, example_value=archived"
+    assert "column_rules_int_ticket_status_changes" in failed.output
+    assert broken in failed.output
     assert "nothing was published" in failed.output
     assert copy.mart_path.read_bytes() == before
     # The reader still works on the version it opened.
@@ -114,7 +117,7 @@ def test_failing_dbt_test_blocks_publishing_and_keeps_previous_mart(demo_run: Cl
     reader.close()
     report = _report(failed)
     assert report["published"] is False
-    assert any("accepted_values_int_ticket_status_changes_new_status" in f for f in report["dbt"]["failed"])
+    assert any("column_rules_int_ticket_status_changes" in f and broken in f for f in report["dbt"]["failed"])
 
 
 def test_missing_required_column_fails_the_run_naming_file_and_column(demo_run: CliRun, tmp_path: Path) -> None:

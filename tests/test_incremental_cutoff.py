@@ -66,10 +66,10 @@ def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_bui
 
 # --- the data tests of an incremental build read the rows it recomputed ------------------------
 # After the incremental build above, int_affected__tickets holds t_busy only (its new event e4);
-# t_wait's rows were not recomputed. Two tampered copies of that warehouse; the unique test of
+# t_wait's rows were not recomputed. Two tampered copies of that warehouse; the unique rule of
 # stg_helpdesk__ticket_events.event_id is run as the build runs it (`dbt build --resource-type
 # test`) and stand-alone (`dbt test`). Its failures = the number of duplicated event_ids it saw.
-UNIQUE_EVENT_ID = "unique_stg_helpdesk__ticket_events_event_id"
+UNIQUE_EVENT_ID = "column_rules_stg_helpdesk__ticket_events"  # its unique rule on event_id
 DUPLICATE_EVENT = (
     "insert into staging.stg_helpdesk__ticket_events select * replace ({ticket} as ticket_id)"
     " from staging.stg_helpdesk__ticket_events where event_id = '{event}'"

@@ -15,14 +15,20 @@ from dagster_dbt import (
 from dagster_project import dbt_parse_cache as parse_cache
 from dagster_project.dbt_cli import PipelineDbtCliResource
 from dagster_project.dbt_profile import NO_FILE_LOG, dbt_settings_args, dbt_vars, profile_text
-from dagster_project.dbt_results import DbtLogTee, failed_nodes, summarize, without_unselected_test_notices
+from dagster_project.dbt_results import (
+    DbtLogTee,
+    attach_failing_rows,
+    failed_nodes,
+    summarize,
+    without_unselected_test_notices,
+)
 from dagster_project.defs.raw_landing import raw_asset_key
 from dagster_project.defs.resources import PipelineSettings
 from dagster_project.project import dbt_project
 from dagster_project.pseudonym import resolve_key
 from dagster_project.spark_engine import job as spark_job
 from dagster_project.state import build_plan, record_build_plan, warehouse_identity
-from dagster_project.warehouse import warehouse_lock
+from dagster_project.warehouse import connect, warehouse_lock
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "mart"}
 
@@ -128,6 +134,10 @@ def support_kpi_dbt(context: dg.AssetExecutionContext, pipeline: PipelineSetting
             kept = parse_cache.keep(settings.dbt_target_path, parse_key)
             if kept not in ("unchanged", "no saved parse to keep"):
                 context.log.info(f"dbt parse cache: {kept}")
+        if settings.dbt.engine == "duckdb" and summarize(run_results).tests_failed:
+            # which column rule broke: the failing tests' rows, read while the lock is still held
+            with contextlib.closing(connect(settings.warehouse_path, read_only=True)) as con:
+                attach_failing_rows(run_results, lambda sql: _rows(con, sql))
         if settings.dbt.engine == "spark" and invocation.is_successful():
             types = spark_job.declared_types(invocation.get_artifact("manifest.json"))
             spark_job.import_mart(settings, [key.path[-1] for key in mart_asset_keys], types)
@@ -141,6 +151,12 @@ def support_kpi_dbt(context: dg.AssetExecutionContext, pipeline: PipelineSetting
             description="dbt build failed: " + "; ".join(failures or ["see the dbt log"]),
             metadata={"failed": failures},
         )
+
+
+def _rows(con: Any, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 mart_asset_keys = [key for key in support_kpi_dbt.keys if key.path[0] == "mart"]

@@ -5,8 +5,9 @@
 
     = the rows whose key is in that int_affected__ model. From that one declaration come
     - its pre-hook, delete_affected_rows(): delete those rows before the model appends them again;
-    - the scope of its data tests in an incremental `dbt build` (get_where_subquery below): a
-      row-level test checks only those rows, a unique test only the values those rows hold. Every
+    - the scope of its data tests in an incremental `dbt build` (recomputed_rows_of below, read by
+      column_rules and, through get_where_subquery, by dbt's generic tests): a row-level rule
+      checks only those rows, a unique rule only the values those rows hold. Every
       other row is unchanged since the build that tested it. A full refresh, and `dbt test` on its
       own, test every row.
     DECISIONS.md "Incremental builds" says why and which tests keep the whole table.
@@ -70,27 +71,48 @@
 {%- endmacro %}
 
 
-{% macro tested_rows_scope(relation) -%}
-    {#- The rows a data test of an incremental model needs to see in an incremental `dbt build`,
-        as a predicate on the tested relation; none = all rows. A full refresh and a stand-alone
-        `dbt test` see all rows. relationships tests keep the whole table: a parent row can
-        disappear under a child row that was not recomputed. -#}
+{% macro recomputed_rows_of(node) -%}
+    {#- The rows of `node` that the running incremental `dbt build` recomputed, as a predicate;
+        none = all rows: a table model or a seed, a full refresh, a stand-alone `dbt test`. -#}
     {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH -%}
         {%- do return(none) -%}
     {%- endif -%}
-    {%- if model.resource_type != 'test' or not model.test_metadata -%}
+    {%- if not node or node.resource_type != 'model' or node.config.materialized != 'incremental' -%}
         {%- do return(none) -%}
     {%- endif -%}
-    {%- set tested = graph.nodes.get(model.attached_node) -%}
-    {%- if not tested or tested.config.materialized != 'incremental' -%}
+    {%- do return(affected_rows_predicate(node)) -%}
+{%- endmacro %}
+
+
+{% macro recomputed_rows_predicate(relation) -%}
+    {#- recomputed_rows_of for the model a test reads, found by its relation (the `model` argument
+        of a generic test, which shadows the test's own node). -#}
+    {%- if not execute or relation.identifier is not defined -%}
         {%- do return(none) -%}
     {%- endif -%}
-    {%- set recomputed = affected_rows_predicate(tested) -%}
+    {%- set tested = graph.nodes.values()
+        | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('schema', 'equalto', relation.schema)
+        | selectattr('alias', 'equalto', relation.identifier)
+        | list -%}
+    {%- do return(recomputed_rows_of(tested[0]) if tested | length == 1 else none) -%}
+{%- endmacro %}
+
+
+{% macro tested_rows_scope(relation) -%}
+    {#- The rows a dbt generic test of an incremental model needs to see in an incremental
+        `dbt build`, as a predicate on the tested relation; none = all rows. relationships tests
+        keep the whole table: a parent row can disappear under a child row that was not
+        recomputed. column_rules scopes each of its rules itself (tests/generic/column_rules.sql). -#}
+    {%- if not execute or model.resource_type != 'test' or not model.test_metadata -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set recomputed = recomputed_rows_of(graph.nodes.get(model.attached_node)) -%}
     {%- if not recomputed -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- set test_name = model.test_metadata.name -%}
-    {%- if test_name in ['not_null', 'not_null_columns', 'accepted_values'] -%}
+    {%- if test_name in ['not_null', 'accepted_values'] -%}
         {#- a verdict on each row alone: the recomputed rows are the only ones that changed -#}
         {%- do return(recomputed) -%}
     {%- elif test_name == 'unique' -%}
