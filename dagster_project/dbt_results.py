@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 
 _FAILED = {"error", "fail", "runtime error"}
-# The rows a failed or warned column_rules test returned (rule, column_name, failing_rows,
+# The rows a failed column_rules test returned (rule, column_name, failing_rows,
 # example_value), added to the pipeline's copy of run_results.json: dbt itself only says "Got N
 # results", and one such test holds every column rule of its model.
 FAILING_ROWS = "support_kpi_failing_rows"
@@ -68,14 +68,14 @@ def _nodes_with_status(run_results: Mapping[str, Any], statuses: set[str]) -> li
 
 
 def attach_failing_rows(run_results: dict[str, Any], query: Callable[[str], list[dict[str, Any]]]) -> None:
-    """Add to each failed or warned column_rules test of ``run_results`` the first rows its
+    """Add to each failed column_rules test of ``run_results`` the first rows its
     compiled SQL returns (``query`` runs SQL on the warehouse the build just wrote): which rule of
     which column broke. A query that fails leaves the test as dbt reported it."""
     for result in run_results.get("results", []):
         parts = str(result.get("unique_id", "")).split(".")
         if parts[0] != "test" or len(parts) < 3 or not parts[2].startswith(COLUMN_RULES_TEST + "_"):
             continue
-        if result.get("status") not in _FAILED | {"warn"} or not result.get("compiled_code"):
+        if result.get("status") not in _FAILED or not result.get("compiled_code"):
             continue
         try:
             rows = query(f"select * from ({result['compiled_code']}) failing order by all limit {FAILING_ROWS_SHOWN}")

@@ -135,7 +135,8 @@ def support_kpi_dbt(context: dg.AssetExecutionContext, pipeline: PipelineSetting
             kept = parse_cache.keep(settings.dbt_target_path, parse_key)
             if kept not in ("unchanged", "no saved parse to keep"):
                 context.log.info(f"dbt parse cache: {kept}")
-        if settings.dbt.engine == "duckdb" and summarize(run_results).tests_failed:
+        summary = summarize(run_results)
+        if settings.dbt.engine == "duckdb" and summary.tests_failed:
             # which column rule broke: the failing tests' rows, read while the lock is still held;
             # a warehouse that cannot be opened leaves dbt's own report of the failure
             try:
@@ -148,7 +149,6 @@ def support_kpi_dbt(context: dg.AssetExecutionContext, pipeline: PipelineSetting
             spark_job.import_mart(settings, [key.path[-1] for key in mart_asset_keys], types)
             spark_job.record_built_from(settings, warehouse_identity(settings))
     settings.dbt_results_path.write_text(json.dumps(run_results))
-    summary = summarize(run_results)
     context.log.info(f"dbt build: {summary.models} models, {summary.tests} tests ({summary.tests_failed} failed)")
     if not invocation.is_successful():
         failures = failed_nodes(run_results)

@@ -32,7 +32,7 @@
         {%- set literals = [] -%}
         {%- for value in values -%}
             {%- if value is string -%}
-                {%- do literals.append("'" ~ value | replace("'", "''") ~ "'") -%}
+                {%- do literals.append("'" ~ dbt.escape_single_quotes(value) ~ "'") -%}
             {%- elif value is sameas true or value is sameas false -%}
                 {%- do literals.append(value | string | lower) -%}
             {%- else -%}
@@ -75,7 +75,7 @@
             {% if loop.index <= row_rules | length %}
                 select
                     '{{ rule.rule }}' as rule,
-                    '{{ rule.column | replace("'", "''") }}' as column_name,
+                    '{{ dbt.escape_single_quotes(rule.column) }}' as column_name,
                     failing_rows_{{ loop.index }} as failing_rows,
                     {{ 'example_value_' ~ loop.index if rule.rule == 'accepted_values' else 'cast(null as string)' }}
                         as example_value
@@ -83,7 +83,7 @@
             {% else %}
                 select
                     'unique' as rule,
-                    '{{ rule | replace("'", "''") }}' as column_name,
+                    '{{ dbt.escape_single_quotes(rule) }}' as column_name,
                     count(*) as failing_rows,
                     cast(({{ rule }}) as string) as example_value
                 from {{ model }}
