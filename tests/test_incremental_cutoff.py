@@ -112,3 +112,56 @@ def test_a_recomputed_row_duplicating_an_old_one_fails_the_build(scoped_test_res
 
 def test_dbt_test_on_its_own_reads_every_row(scoped_test_results: dict[str, tuple]) -> None:
     assert scoped_test_results["twice_in_dbt_test"] == ("fail", 2)
+
+
+# --- relationships and the early-event check follow the recomputed tickets too ----------------
+# stg_helpdesk__ticket_events and stg_helpdesk__tickets are both recomputed by int_affected__tickets
+# on ticket_id, so a child row loses its ticket only with its ticket recomputed (DECISIONS.md "A
+# build's tests read the rows it recomputed"). Tampered copies of the same warehouse:
+#   orphans: t_wait's e1 moved to a ticket that does not exist (an old row), and t_busy deleted
+#            from stg_helpdesk__tickets (its three recomputed events lose their ticket);
+#   early:   e1 (t_wait, old) and e3 (t_busy, recomputed) stamped before their tickets' creation.
+EVENTS_HAVE_A_TICKET = "relationships_stg_helpdesk__ticket_events_ticket_id__ticket_id__ref_stg_helpdesk__tickets_"
+EVENTS_NOT_BEFORE_CREATION = "assert_ticket_events_not_before_ticket_creation"
+ORPHANS = (
+    "update staging.stg_helpdesk__ticket_events set ticket_id = 't_ghost' where event_id = 'e1'",
+    "delete from staging.stg_helpdesk__tickets where ticket_id = 't_busy'",
+)
+EARLY = (
+    "update staging.stg_helpdesk__ticket_events set occurred_at = timestamp '2026-03-02 08:00:00'"
+    " where event_id in ('e1', 'e3')",
+)
+
+
+@pytest.fixture(scope="module")
+def related_test_results(cutoff_builds: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple]:
+    work = tmp_path_factory.mktemp("related-tests")
+    results = {}
+    for name, statements, test in (
+        ("orphans", ORPHANS, EVENTS_HAVE_A_TICKET),
+        ("early", EARLY, EVENTS_NOT_BEFORE_CREATION),
+    ):
+        copy = tampered_copy(cutoff_builds["warehouse"], work / name, statements)
+        results[f"{name}_in_build"] = dbt_tests_of(copy, work / name, *IN_BUILD)[test]
+        results[f"{name}_in_dbt_test"] = dbt_tests_of(copy, work / name, "test", *SELECT_EVENTS)[test]
+    return results
+
+
+def test_the_build_finds_the_events_of_a_recomputed_ticket_that_vanished(
+    related_test_results: dict[str, tuple],
+) -> None:
+    assert related_test_results["orphans_in_build"] == ("warn", 3)
+
+
+def test_dbt_test_on_its_own_finds_the_old_orphan_too(related_test_results: dict[str, tuple]) -> None:
+    assert related_test_results["orphans_in_dbt_test"] == ("warn", 4)
+
+
+def test_the_build_checks_the_recomputed_tickets_events_against_their_creation(
+    related_test_results: dict[str, tuple],
+) -> None:
+    assert related_test_results["early_in_build"] == ("warn", 1)
+
+
+def test_dbt_test_on_its_own_checks_every_event_against_its_ticket(related_test_results: dict[str, tuple]) -> None:
+    assert related_test_results["early_in_dbt_test"] == ("warn", 2)

@@ -101,9 +101,10 @@
 
 {% macro tested_rows_scope(relation) -%}
     {#- The rows a dbt generic test of an incremental model needs to see in an incremental
-        `dbt build`, as a predicate on the tested relation; none = all rows. relationships tests
-        keep the whole table: a parent row can disappear under a child row that was not
-        recomputed. column_rules scopes each of its rules itself (tests/generic/column_rules.sql). -#}
+        `dbt build`, as a predicate on the tested relation; none = all rows. A relationships test
+        keeps the whole table (a parent row can disappear under a child row that was not
+        recomputed) unless the parent is recomputed by the same affected set on the same key.
+        column_rules scopes each of its rules itself (tests/generic/column_rules.sql). -#}
     {%- if not execute or model.resource_type != 'test' or not model.test_metadata -%}
         {%- do return(none) -%}
     {%- endif -%}
@@ -121,8 +122,35 @@
         {%- do return(
             '(' ~ column ~ ') in (select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ recomputed ~ ')'
         ) -%}
+    {%- elif test_name == 'relationships' and recomputed_with_parent(model) -%}
+        {#- a parent row changes or disappears only when its key is recomputed, and then so are
+            the child rows holding that key: the other child rows kept the parent they had -#}
+        {%- do return(recomputed) -%}
     {%- endif -%}
     {%- do return(none) -%}
+{%- endmacro %}
+
+
+{% macro recomputed_with_parent(test) -%}
+    {#- True when a relationships test's child and parent models are both incremental and
+        recomputed by the same affected set, keyed on the column and field the test relates
+        (stg_helpdesk__ticket_events.ticket_id -> stg_helpdesk__tickets.ticket_id). -#}
+    {%- set kwargs = test.test_metadata.kwargs -%}
+    {%- set child = graph.nodes.get(test.attached_node) -%}
+    {%- set parents = test.depends_on.nodes | reject('equalto', test.attached_node) | list -%}
+    {%- if parents | length != 1 or parents[0] not in graph.nodes -%}
+        {%- do return(false) -%}
+    {%- endif -%}
+    {%- set parent = graph.nodes[parents[0]] -%}
+    {%- set child_by = child.config.meta.get('affected_by') -%}
+    {%- set parent_by = parent.config.meta.get('affected_by') -%}
+    {%- do return(
+        parent.config.materialized == 'incremental'
+        and child_by and parent_by
+        and child_by.model == parent_by.model
+        and child_by.key | list == [kwargs.column_name]
+        and parent_by.key | list == [kwargs.field]
+    ) -%}
 {%- endmacro %}
 
 

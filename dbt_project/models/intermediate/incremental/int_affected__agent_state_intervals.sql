@@ -35,24 +35,19 @@ retracted_rows as (
 
 ),
 
--- every interval key still in the raw table (= the keys of stg_telephony__agent_states)
-raw_keys as (
-
-    select distinct
-        agent_id,
-        started_at
-    from raw_agent_states
-
-),
-
--- with the start of the agent's next interval (where each stops being the latest, asof_join)
+-- every interval key still in the raw table (= the keys of stg_telephony__agent_states), with the
+-- start of the agent's next interval (where each stops being the latest, asof_join). A key
+-- delivered in several files is here once per row, not made distinct: a `distinct` over the whole
+-- raw table was most of this model's time (0.71 of 0.83 s at scale 10), and the duplicates give
+-- the same predecessors — the asof join matches one of them, all with the same key, and on Spark
+-- only the last of them has a next start after its own (the others' range is empty).
 raw_timeline as (
 
     select
         agent_id,
         started_at,
         lead(started_at) over (partition by agent_id order by started_at) as next_started_at
-    from raw_keys
+    from raw_agent_states
 
 ),
 
