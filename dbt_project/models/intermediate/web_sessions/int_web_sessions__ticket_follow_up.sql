@@ -2,6 +2,17 @@
 -- (requester_id = the session's customer_id) created at or after the session start and at most
 -- 24 hours after it (both ends inclusive). Ties on created_at are ordered by ticket_id. Sessions
 -- without such a ticket have no row.
+-- Incremental: the sessions of int_affected__web_session_facts (their own events changed, or a
+-- ticket of theirs within 24 h did) are deleted and joined again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__web_session_facts', 'key': ['session_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__web_session_facts') }}
 with
 
 sessions as (
@@ -11,7 +22,11 @@ sessions as (
         customer_id,
         started_at
     from {{ ref('int_web_sessions__sessionised') }}
-    where customer_id is not null
+    where
+        customer_id is not null
+        {% if is_incremental() -%}
+            and session_id in (select affected.session_id from {{ ref('int_affected__web_session_facts') }} as affected)
+        {%- endif %}
 
 ),
 

@@ -2,11 +2,24 @@
 -- the type of the first page viewed. Deflection columns for logged-in customers: whether the
 -- customer created a ticket within 24 h after the session started (null for anonymous sessions),
 -- and which ticket / when (int_web_sessions__ticket_follow_up).
+-- Incremental: the sessions of int_affected__web_session_facts are deleted and joined again.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__web_session_facts', 'key': ['session_id']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__web_session_facts') }}
 with
 
 sessions as (
 
     select * from {{ ref('int_web_sessions__sessionised') }}
+    {%- if is_incremental() %}
+        where session_id in (select affected.session_id from {{ ref('int_affected__web_session_facts') }} as affected)
+    {%- endif %}
 
 ),
 
