@@ -266,12 +266,18 @@ Rows = list[tuple[str, list[Any]]]  # (insert statement, parameters) of one batc
 
 
 def build_batches(
-    empty_warehouse: Path, work: Path, batches: list[Rows], select: tuple[str, ...], query: str
+    empty_warehouse: Path,
+    work: Path,
+    batches: list[Rows],
+    select: tuple[str, ...],
+    query: str,
+    built_batches: int = 0,
 ) -> tuple[Path, list[list[tuple]]]:
-    """A small incremental scenario on a copy of the empty warehouse: for each batch, insert its
-    rows, write the build plan (since_batch_id 0 for the first batch, then the batch before it:
-    the batches are numbered 1, 2, ... in their rows), ``dbt build`` of ``select`` and their
-    parents without unit tests, and run ``query`` on the result. Returns the warehouse and each build's rows."""
+    """A small incremental scenario on a copy of the empty warehouse (or of one that has built
+    ``built_batches`` batches already): for each batch, insert its rows, write the build plan
+    (since_batch_id 0 for the first batch, then the batch before it: the batches are numbered 1,
+    2, ... in their rows), ``dbt build`` of ``select`` and their parents without unit tests, and
+    run ``query`` on the result. Returns the warehouse and each build's rows."""
     warehouse = tampered_copy(empty_warehouse, work, [])
     results: list[list[tuple]] = []
     for number, rows in enumerate(batches):
@@ -280,7 +286,9 @@ def build_batches(
             for statement, parameters in rows:
                 con.execute(statement, parameters)
             con.execute("delete from raw_meta.build_plan")
-            con.execute("insert into raw_meta.build_plan values (?, [], '2026-03-02 13:00:00')", [number])
+            con.execute(
+                "insert into raw_meta.build_plan values (?, [], '2026-03-02 13:00:00')", [built_batches + number]
+            )
         finally:
             con.close()
         selected = ("--select", *(f"+{model}" for model in select), "--exclude-resource-type", "unit_test")

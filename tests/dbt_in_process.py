@@ -60,6 +60,17 @@ def _close_duckdb() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
+def _fresh_compile_state(manifest: Manifest) -> None:
+    """dbt marks a node whose ephemeral models it has inlined (``extra_ctes_injected``) and does not
+    inline them again: on a manifest reused by a later command, the node's SQL compiled anew would
+    lack their CTEs (int_affected__ticket_facts reads the ephemeral
+    int_affected__stored_sla_statuses). Unmark every node before a command."""
+    for node in manifest.nodes.values():
+        if getattr(node, "extra_ctes_injected", False):
+            node.extra_ctes_injected = False
+            node.extra_ctes = []
+
+
 def _completed(args: list[str], result: dbtRunnerResult, lines: list[str]) -> subprocess.CompletedProcess[str]:
     """As the dbt command line would end: 0 on success, 1 when a node failed, 2 on an error."""
     if result.exception is not None:
@@ -113,6 +124,7 @@ def invoke(
                     return _completed(["parse", *common], parsed, lines), None
                 _PARSED[key] = Parsed(parsed.result, parse_target)
             command = [*args, *common, "--target-path", str(work / "target")]
+            _fresh_compile_state(_PARSED[key].manifest)
             done = dbtRunner(manifest=_PARSED[key].manifest, callbacks=[collect]).invoke(command)
         finally:
             _close_duckdb()

@@ -5,13 +5,17 @@ data cut-off (the latest ticket event loaded) usually reaches its final value ea
 do not move it. This scenario moves it on purpose, with rows nobody else touches:
 
   batch 1   t_wait: urgent (first-response target 60 calendar minutes), created Mon 2026-03-02
-            09:00 UTC, no reply ever; t_busy: created 09:00, an agent reply at 09:30.
-            Cut-off 09:30 -> t_wait has waited 30 min: first-response SLA 'pending'.
-  batch 2   one customer reply on t_busy at 12:00. Cut-off 12:00 -> t_wait has waited 180 min
-            > 60: 'breached', although none of its own rows arrived.
+            09:00 UTC, no reply ever: due 10:00. t_old: urgent, created Sun 03-01 09:00, no reply
+            ever: due 03-01 10:00. t_busy: created 09:00, an agent reply at 09:30.
+            Cut-off 09:30 -> t_wait 'pending', t_old 'breached'.
+  batch 2   one customer reply on t_busy at 12:00. Cut-off 12:00 -> t_wait 'breached', although
+            none of its own rows arrived; t_old stays 'breached' and is not recomputed.
+  batch 3   t_busy is deleted (a new version with excluded_reason), and its events with it: the
+            cut-off moves back to t_wait's creation, 09:00 -> t_wait 'pending' again (its stored
+            'breached' no longer holds); t_old stays 'breached' and is not recomputed.
 
-Two dbt builds of fct_tickets and its parents on a copy of the empty warehouse: the first with
-since_batch_id = 0 (everything new), the second incremental from batch 1.
+Three dbt builds of fct_tickets and its parents on a copy of the empty warehouse: the first with
+since_batch_id = 0 (everything new), then each incremental from the batch before.
 """
 
 from __future__ import annotations
@@ -28,6 +32,16 @@ TICKET = (
     " requester_id, _batch_id, _source_file, _source_line, _loaded_at)"
     " values (?, ?, ?, 'email', ?, 'open', 'c1', ?, 'tickets.csv', ?, '2026-03-02 13:00:00')"
 )
+DELETED_TICKET = (
+    "insert into raw_helpdesk.tickets (ticket_id, created_at, updated_at, channel, priority, status,"
+    " requester_id, excluded_reason, _batch_id, _source_file, _source_line, _loaded_at)"
+    " values (?, ?, ?, 'email', 'normal', 'closed', 'c1', 'deleted', ?, 'tickets.csv', ?, '2026-03-02 13:00:00')"
+)
+# each build's first-response SLA statuses, and the tickets it recomputed them for
+STATUSES_AND_RECOMPUTED = (
+    "select 'status', ticket_id, first_response_sla_status from mart.fct_tickets"
+    " union all select 'recomputed', ticket_id, null from intermediate.int_affected__ticket_facts"
+)
 EVENT = (
     "insert into raw_helpdesk.ticket_events (event_id, ticket_id, occurred_at, event_type, actor_type,"
     " actor_id, is_public, _batch_id, _source_file, _source_line, _loaded_at)"
@@ -40,28 +54,54 @@ def cutoff_builds(empty_warehouse: Path, tmp_path_factory: pytest.TempPathFactor
     batch_1 = [
         (TICKET, ["t_wait", "2026-03-02 09:00:00", "2026-03-02 09:00:00", "urgent", 1, 2]),
         (TICKET, ["t_busy", "2026-03-02 09:00:00", "2026-03-02 09:30:00", "normal", 1, 3]),
+        (TICKET, ["t_old", "2026-03-01 09:00:00", "2026-03-01 09:00:00", "urgent", 1, 4]),
         (EVENT, ["e1", "t_wait", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 2]),
         (EVENT, ["e2", "t_busy", "2026-03-02 09:00:00", "created", "customer", "c1", 1, 3]),
         (EVENT, ["e3", "t_busy", "2026-03-02 09:30:00", "agent_reply", "agent", "a1", 1, 4]),
+        (EVENT, ["e0", "t_old", "2026-03-01 09:00:00", "created", "customer", "c1", 1, 5]),
     ]
     batch_2 = [(EVENT, ["e4", "t_busy", "2026-03-02 12:00:00", "customer_reply", "customer", "c1", 2, 2])]
+    batch_3 = [(DELETED_TICKET, ["t_busy", "2026-03-02 09:00:00", "2026-03-02 12:30:00", 3, 2])]
     # dim_date too: fct_tickets' dates are tested against it
-    warehouse, (first, incremental) = build_batches(
-        empty_warehouse,
-        tmp_path_factory.mktemp("incremental-cutoff"),
-        [batch_1, batch_2],
-        ("fct_tickets", "dim_date"),
-        "select ticket_id, first_response_sla_status from mart.fct_tickets",
+    selected = ("fct_tickets", "dim_date")
+    warehouse, builds = build_batches(
+        empty_warehouse, tmp_path_factory.mktemp("incremental-cutoff"), [batch_1, batch_2], selected,
+        STATUSES_AND_RECOMPUTED,
     )
-    return {"first": dict(first), "incremental": dict(incremental), "warehouse": warehouse}
+    # batch 3 on a copy: the tests below tamper with the warehouse as batch 2 left it
+    _, moved_back = build_batches(
+        warehouse, tmp_path_factory.mktemp("cutoff-moved-back"), [batch_3], selected, STATUSES_AND_RECOMPUTED,
+        built_batches=2,
+    )
+    first, incremental, back = (
+        {
+            "status": {ticket: status for kind, ticket, status in rows if kind == "status"},
+            "recomputed": {ticket for kind, ticket, _ in rows if kind == "recomputed"},
+        }
+        for rows in (*builds, *moved_back)
+    )
+    return {"first": first, "incremental": incremental, "moved_back": back, "warehouse": warehouse}
 
 
 def test_an_unreplied_ticket_is_pending_before_the_cutoff_passes_its_target(cutoff_builds: dict[str, Any]) -> None:
-    assert cutoff_builds["first"] == {"t_wait": "pending", "t_busy": "met"}
+    assert cutoff_builds["first"]["status"] == {"t_wait": "pending", "t_busy": "met", "t_old": "breached"}
 
 
 def test_a_later_unrelated_event_breaches_it_in_the_incremental_build(cutoff_builds: dict[str, Any]) -> None:
-    assert cutoff_builds["incremental"] == {"t_wait": "breached", "t_busy": "met"}
+    assert cutoff_builds["incremental"]["status"] == {"t_wait": "breached", "t_busy": "met", "t_old": "breached"}
+
+
+def test_the_build_recomputes_the_ticket_whose_status_the_cutoff_changed_and_not_the_others(
+    cutoff_builds: dict[str, Any],
+) -> None:
+    # t_busy for its new event, t_wait because the cut-off passed its due time; t_old, long
+    # breached without a reply, keeps its rows
+    assert cutoff_builds["incremental"]["recomputed"] == {"t_busy", "t_wait"}
+
+
+def test_a_cutoff_moving_back_makes_the_ticket_pending_again(cutoff_builds: dict[str, Any]) -> None:
+    assert cutoff_builds["moved_back"]["status"] == {"t_wait": "pending", "t_old": "breached"}
+    assert cutoff_builds["moved_back"]["recomputed"] == {"t_busy", "t_wait"}
 
 
 # --- the data tests of an incremental build read the rows it recomputed ------------------------

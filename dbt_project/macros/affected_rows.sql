@@ -162,3 +162,22 @@
     {%- endif -%}
     {%- do return(relation) -%}
 {%- endmacro %}
+
+
+{% macro previous_build_of(model_name) -%}
+    {#- The relation of model `model_name` as earlier builds left it, none when it does not exist
+        (yet). Not ref()'d, so it adds no edge to the DAG: only a model that `model_name` is built
+        after (one of its ancestors) may read it, and then it reads the rows before this build
+        replaces any, as an incremental model reads {{ this }}. -#}
+    {%- if not execute -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set nodes = graph.nodes.values()
+        | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', model_name)
+        | list -%}
+    {%- if nodes | length != 1 -%}
+        {%- do exceptions.raise_compiler_error("previous_build_of: no model named '" ~ model_name ~ "'") -%}
+    {%- endif -%}
+    {%- do return(adapter.get_relation(database=nodes[0].database, schema=nodes[0].schema, identifier=nodes[0].alias)) -%}
+{%- endmacro %}

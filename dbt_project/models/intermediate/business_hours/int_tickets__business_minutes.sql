@@ -2,14 +2,16 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        meta={'affected_by': {'model': 'int_affected__ticket_facts', 'key': ['ticket_id']}},
+        meta={'affected_by': {'model': 'int_affected__tickets', 'key': ['ticket_id']}},
         pre_hook="{{ delete_affected_rows() }}",
     )
 }}
--- depends_on: {{ ref('int_affected__ticket_facts') }}
--- One row per ticket: business minutes from creation to the first reply, to the first
--- resolution and to the data cut-off, as F(end) - F(start) over int_business_hours__windows.
--- Incremental: the tickets of int_affected__ticket_facts are deleted and computed again.
+-- depends_on: {{ ref('int_affected__tickets') }}
+-- One row per ticket: business minutes from creation to the first reply and to the first
+-- resolution, as F(end) - F(start) over int_business_hours__windows. Exact differences of whole
+-- microseconds: they depend neither on where the calendar starts nor on the data cut-off, only
+-- on the ticket's own rows.
+-- Incremental: the tickets of int_affected__tickets are deleted and computed again.
 with
 
 tickets as (
@@ -19,7 +21,7 @@ tickets as (
         created_at
     from {{ ref('stg_helpdesk__tickets') }}
     {%- if is_incremental() %}
-        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__ticket_facts') }} as affected)
+        where ticket_id in (select affected.ticket_id from {{ ref('int_affected__tickets') }} as affected)
     {%- endif %}
 
 ),
@@ -42,12 +44,6 @@ resolutions as (
 
 ),
 
-data_cutoff as (
-
-    select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
-
-),
-
 windows as (
 
     select
@@ -65,10 +61,8 @@ milestones as (
         tickets.ticket_id,
         tickets.created_at,
         first_replies.first_reply_at,
-        resolutions.first_resolved_at,
-        data_cutoff.data_cutoff_at
+        resolutions.first_resolved_at
     from tickets
-    cross join data_cutoff
     left join first_replies on tickets.ticket_id = first_replies.ticket_id
     left join resolutions on tickets.ticket_id = resolutions.ticket_id
 
@@ -81,16 +75,12 @@ business_clock as (
         milestones.ticket_id,
         {{ business_clock('milestones.created_at', 'at_created') }} as clock_at_created,
         {{ business_clock('milestones.first_reply_at', 'at_reply') }} as clock_at_first_reply,
-        {{ business_clock('milestones.first_resolved_at', 'at_resolved') }} as clock_at_first_resolution,
-        {{ business_clock('milestones.data_cutoff_at', 'at_cutoff') }} as clock_at_cutoff
+        {{ business_clock('milestones.first_resolved_at', 'at_resolved') }} as clock_at_first_resolution
     from milestones
     {{ asof_join('left', 'windows', 'at_created', '', 'milestones.created_at', 'window_start', 'next_window_start') }}
     {{ asof_join('left', 'windows', 'at_reply', '', 'milestones.first_reply_at', 'window_start', 'next_window_start') }}
     {{ asof_join(
         'left', 'windows', 'at_resolved', '', 'milestones.first_resolved_at', 'window_start', 'next_window_start'
-    ) }}
-    {{ asof_join(
-        'left', 'windows', 'at_cutoff', '', 'milestones.data_cutoff_at', 'window_start', 'next_window_start'
     ) }}
 
 )
@@ -98,6 +88,5 @@ business_clock as (
 select
     ticket_id,
     (clock_at_first_reply - clock_at_created) / 60000000.0 as first_response_business_minutes,
-    (clock_at_first_resolution - clock_at_created) / 60000000.0 as first_resolution_business_minutes,
-    (clock_at_cutoff - clock_at_created) / 60000000.0 as business_minutes_to_cutoff
+    (clock_at_first_resolution - clock_at_created) / 60000000.0 as first_resolution_business_minutes
 from business_clock

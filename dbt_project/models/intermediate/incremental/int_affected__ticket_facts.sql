@@ -1,10 +1,12 @@
--- The tickets whose cut-off-dependent facts an incremental build recomputes:
--- int_tickets__business_minutes, int_tickets__sla and fct_tickets delete these tickets' rows and
--- compute them again. Those facts depend on the ticket's own rows (int_affected__tickets) and,
--- for a ticket without a first reply, on the data cut-off (the latest ticket event loaded): its
--- business minutes to the cut-off and its first-response SLA status (pending until the target
--- has passed at the cut-off). Any new event may move the cut-off, so every ticket still without
--- a first reply is recomputed too. A ticket with a first reply never reads the cut-off.
+-- The tickets whose cut-off-dependent facts an incremental build recomputes: int_tickets__sla
+-- and fct_tickets delete these tickets' rows and compute them again. Those facts depend on the
+-- ticket's own rows (int_affected__tickets) and, for a ticket without a first reply, on the data
+-- cut-off (the latest ticket event loaded): its first-response SLA status is 'breached' once the
+-- cut-off is past the instant its target passes (int_tickets__first_response_due), 'pending'
+-- before. So a ticket without a first reply is recomputed too when the status the tables hold
+-- for it (int_affected__stored_sla_statuses) is not its status at this build's cut-off: the
+-- cut-off passed its due instant, or moved back before it (a changed file removed the latest
+-- events). A ticket with a first reply never reads the cut-off.
 -- With since_batch_id = 0 in raw_meta.build_plan every ticket is affected (a full recompute).
 with
 
@@ -14,9 +16,13 @@ affected_tickets as (
 
 ),
 
-tickets as (
+first_response_due as (
 
-    select ticket_id from {{ ref('stg_helpdesk__tickets') }}
+    select
+        ticket_id,
+        first_response_target_minutes,
+        first_response_due_at
+    from {{ ref('int_tickets__first_response_due') }}
 
 ),
 
@@ -26,12 +32,56 @@ first_replies as (
 
 ),
 
--- widening: no first reply yet, so their SLA status and business minutes read the cut-off
-unreplied_tickets as (
+data_cutoff as (
 
-    select tickets.ticket_id
-    from tickets
-    anti join first_replies on tickets.ticket_id = first_replies.ticket_id
+    select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
+
+),
+
+stored_statuses as (
+
+    select
+        stored_in,
+        ticket_id,
+        first_response_sla_status
+    from {{ ref('int_affected__stored_sla_statuses') }}
+
+),
+
+-- int_tickets__sla's rule for a ticket without a first reply, at this build's cut-off
+unreplied_statuses as (
+
+    select
+        first_response_due.ticket_id,
+        case
+            when first_response_due.first_response_target_minutes is null then null
+            when data_cutoff.data_cutoff_at > first_response_due.first_response_due_at then 'breached'
+            else 'pending'
+        end as first_response_sla_status
+    from first_response_due
+    cross join data_cutoff
+    anti join first_replies on first_response_due.ticket_id = first_replies.ticket_id
+
+),
+
+-- widening: the status either table holds (or a missing row) is not the one at this cut-off
+changed_statuses as (
+
+    select unreplied_statuses.ticket_id
+    from unreplied_statuses
+    left join stored_statuses as in_sla
+        on
+            unreplied_statuses.ticket_id = in_sla.ticket_id
+            and in_sla.stored_in = 'int_tickets__sla'
+    left join stored_statuses as in_facts
+        on
+            unreplied_statuses.ticket_id = in_facts.ticket_id
+            and in_facts.stored_in = 'fct_tickets'
+    where
+        in_sla.ticket_id is null
+        or in_facts.ticket_id is null
+        or in_sla.first_response_sla_status is distinct from unreplied_statuses.first_response_sla_status
+        or in_facts.first_response_sla_status is distinct from unreplied_statuses.first_response_sla_status
 
 ),
 
@@ -39,7 +89,7 @@ affected as (
 
     select ticket_id from affected_tickets
     union
-    select ticket_id from unreplied_tickets
+    select ticket_id from changed_statuses
 
 )
 

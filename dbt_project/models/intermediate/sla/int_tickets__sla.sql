@@ -10,7 +10,8 @@
 -- One row per ticket: SLA targets of its current priority and the SLA outcomes.
 -- Elapsed time is business minutes when the policy says so, calendar minutes otherwise.
 -- First response: met / breached when replied (met = elapsed <= target); without a reply it is
--- breached once the target has passed at the data cut-off, else pending (not in denominator).
+-- breached once the data cut-off is past the instant the target passes
+-- (int_tickets__first_response_due), else pending (not in the denominator).
 -- Resolution: met = first resolution within target; null when never resolved.
 -- Incremental: the tickets of int_affected__ticket_facts are deleted and computed again.
 with
@@ -64,9 +65,17 @@ business_minutes as (
     select
         ticket_id,
         first_response_business_minutes,
-        first_resolution_business_minutes,
-        business_minutes_to_cutoff
+        first_resolution_business_minutes
     from {{ ref('int_tickets__business_minutes') }}
+
+),
+
+first_response_due as (
+
+    select
+        ticket_id,
+        first_response_due_at
+    from {{ ref('int_tickets__first_response_due') }}
 
 ),
 
@@ -89,10 +98,8 @@ elapsed as (
             when sla_policies.uses_business_hours then business_minutes.first_response_business_minutes
             else first_replies.first_response_minutes
         end as first_response_elapsed_minutes,
-        case
-            when sla_policies.uses_business_hours then business_minutes.business_minutes_to_cutoff
-            else {{ seconds_between('tickets.created_at', 'data_cutoff.data_cutoff_at') }} / 60.0
-        end as elapsed_at_cutoff_minutes,
+        coalesce(data_cutoff.data_cutoff_at > first_response_due.first_response_due_at, false)
+            as is_first_response_due_before_cutoff,
         case
             when sla_policies.uses_business_hours then business_minutes.first_resolution_business_minutes
             else resolutions.first_resolution_minutes
@@ -103,6 +110,7 @@ elapsed as (
     left join first_replies on tickets.ticket_id = first_replies.ticket_id
     left join resolutions on tickets.ticket_id = resolutions.ticket_id
     left join business_minutes on tickets.ticket_id = business_minutes.ticket_id
+    left join first_response_due on tickets.ticket_id = first_response_due.ticket_id
 
 ),
 
@@ -119,7 +127,7 @@ classified as (
             when first_response_target_minutes is null then null
             when has_first_reply and first_response_elapsed_minutes <= first_response_target_minutes then 'met'
             when has_first_reply then 'breached'
-            when elapsed_at_cutoff_minutes > first_response_target_minutes then 'breached'
+            when is_first_response_due_before_cutoff then 'breached'
             else 'pending'
         end as first_response_sla_status
     from elapsed
