@@ -1,5 +1,15 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__ticket_created_dates', 'key': ['created_date']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__ticket_created_dates') }}
 -- Tickets created per reporting-time-zone day x channel x social network x type x priority x
 -- group x country/region, with additive counts of what happened to those tickets so far.
+-- Incremental: the days of int_affected__ticket_created_dates are deleted and aggregated again.
 with
 
 tickets as (
@@ -23,6 +33,11 @@ tickets as (
         has_bot_reply,
         first_response_sla_status
     from {{ ref('fct_tickets') }}
+    {%- if is_incremental() %}
+        where created_date in (
+            select affected.created_date from {{ ref('int_affected__ticket_created_dates') }} as affected
+        )
+    {%- endif %}
 
 )
 
