@@ -21,19 +21,7 @@
     {%- if not affected_by -%}
         {%- do return(none) -%}
     {%- endif -%}
-    {%- set affected_nodes = graph.nodes.values()
-        | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', affected_by.model)
-        | list -%}
-    {%- if affected_nodes | length != 1 -%}
-        {%- do exceptions.raise_compiler_error(
-            node.name ~ ": meta.affected_by names model '" ~ affected_by.model ~ "', which does not exist"
-        ) -%}
-    {%- endif -%}
-    {%- set affected = affected_nodes[0] -%}
-    {%- set affected_relation = api.Relation.create(
-        database=affected.database, schema=affected.schema, identifier=affected.alias
-    ) -%}
+    {%- set affected_relation = model_relation(affected_by.model, node.name ~ ": meta.affected_by") -%}
     {%- set key = affected_by.key | join(', ') -%}
     {%- do return('(' ~ key ~ ') in (select ' ~ key ~ ' from ' ~ affected_relation ~ ')') -%}
 {%- endmacro %}
@@ -172,12 +160,25 @@
     {%- if not execute -%}
         {%- do return(none) -%}
     {%- endif -%}
+    {%- set relation = model_relation(model_name, 'previous_build_of') -%}
+    {%- do return(adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier
+    )) -%}
+{%- endmacro %}
+
+
+{% macro model_relation(model_name, named_by) -%}
+    {#- The relation dbt builds model `model_name` into, found in the graph, not ref()'d: it adds
+        no edge to the DAG. A compile error naming `named_by` (who asked) when no model has that
+        name. The one lookup behind affected_rows_predicate and previous_build_of. -#}
     {%- set nodes = graph.nodes.values()
         | selectattr('resource_type', 'equalto', 'model')
         | selectattr('name', 'equalto', model_name)
         | list -%}
     {%- if nodes | length != 1 -%}
-        {%- do exceptions.raise_compiler_error("previous_build_of: no model named '" ~ model_name ~ "'") -%}
+        {%- do exceptions.raise_compiler_error(named_by ~ ": no model named '" ~ model_name ~ "'") -%}
     {%- endif -%}
-    {%- do return(adapter.get_relation(database=nodes[0].database, schema=nodes[0].schema, identifier=nodes[0].alias)) -%}
+    {%- do return(api.Relation.create(
+        database=nodes[0].database, schema=nodes[0].schema, identifier=nodes[0].alias
+    )) -%}
 {%- endmacro %}
