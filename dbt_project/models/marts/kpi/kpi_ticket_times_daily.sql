@@ -1,9 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        meta={'affected_by': {'model': 'int_affected__ticket_metric_dates', 'key': ['metric_date']}},
+        pre_hook="{{ delete_affected_rows() }}",
+    )
+}}
+-- depends_on: {{ ref('int_affected__ticket_metric_dates') }}
 -- Response and resolution times per reporting-time-zone day x channel x group x priority.
 -- Each measure sits on its own day: first response on the ticket's created day (tickets with a
 -- first reply), response time on the reply's day (agent replies with a waiting customer message),
 -- resolution on the day of the first resolution. Counts and sums are additive; means, medians
 -- and 90th percentiles (quantile_cont) are for that cell only. Sums and means are exact
 -- (integer milliseconds, macros/exact_sums.sql): the same in every build of the same files.
+-- Incremental: the days of int_affected__ticket_metric_dates are deleted and aggregated again.
 with
 
 tickets as (
@@ -75,6 +85,17 @@ measurements as (
     from tickets
     where first_resolution_minutes is not null
 
+),
+
+recomputed_measurements as (
+
+    select * from measurements
+    {%- if is_incremental() %}
+        where metric_date in (
+            select affected.metric_date from {{ ref('int_affected__ticket_metric_dates') }} as affected
+        )
+    {%- endif %}
+
 )
 
 select
@@ -106,5 +127,5 @@ select
     {{ exact_minutes_avg('resolution_minutes') }} / 60.0 as resolution_hours_avg,
     median(resolution_minutes) / 60.0 as resolution_hours_median,
     percentile_cont(0.9) within group (order by resolution_minutes) / 60.0 as resolution_hours_p90
-from measurements
+from recomputed_measurements
 group by all
