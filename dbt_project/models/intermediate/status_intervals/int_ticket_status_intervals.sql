@@ -10,7 +10,8 @@
 -- One row per status spell of a ticket: [valid_from, valid_to), valid_to null = current.
 -- 'new' runs from creation to the first status change. A change stamped before creation
 -- counts from creation; empty spells are dropped and consecutive spells of the same status
--- are merged, so "status at t" = the spell with valid_from <= t < valid_to.
+-- are merged, so "status at t" = the spell with valid_from <= t < valid_to. previous_status is
+-- the status of the spell before (null for the first), so transitions need no second sort.
 with
 
 tickets as (
@@ -91,5 +92,6 @@ select
     ticket_id,
     status,
     valid_from,
-    lead(valid_from) over (partition by ticket_id order by change_number) as valid_to
+    lead(valid_from) over (partition by ticket_id order by change_number) as valid_to,
+    lag(status) over (partition by ticket_id order by change_number) as previous_status
 from spell_starts

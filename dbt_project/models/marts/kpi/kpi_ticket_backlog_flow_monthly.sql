@@ -12,6 +12,7 @@ status_intervals as (
     select
         ticket_id,
         status,
+        previous_status,
         valid_from,
         valid_to
     from {{ ref('int_ticket_status_intervals') }}
@@ -31,9 +32,8 @@ spells as (
         status not in ('solved', 'closed') as is_unresolved,
         {{ to_reporting_month('valid_from') }} as from_month,
         {{ to_reporting_month('valid_to') }} as to_month,
-        lag(status not in ('solved', 'closed')) over (
-            partition by ticket_id order by valid_from
-        ) as previous_is_unresolved
+        -- null for a ticket's first spell
+        previous_status not in ('solved', 'closed') as previous_is_unresolved
     from status_intervals
 
 ),
