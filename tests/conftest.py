@@ -238,6 +238,17 @@ def dbt(
     return done
 
 
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the dbt project at ``tmp_path / "dbt_project"`` (no target, logs or packages),
+    its seeds reached as in the repository (``../seeds``), for a test that adds or changes a file
+    of the project and compiles it with ``dbt(..., project=project_copy, work=tmp_path)``."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    (tmp_path / "seeds").symlink_to(REPO / "seeds")
+    return project
+
+
 def dbt_test_results(run_results: Path) -> dict[str, tuple[str, int]]:
     """``{test name: (status, failures)}`` of every data test in a dbt ``run_results.json``."""
     results = json.loads(run_results.read_text())["results"]

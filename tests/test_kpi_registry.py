@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.conftest import REPO, dbt, tampered_copy
+from tests.conftest import dbt, tampered_copy
 
 LANGUAGES = ("sv", "fi", "da", "ru")
 UNITS = {"count", "percent", "minutes", "business_minutes", "hours", "seconds", "score", "ratio", "currency"}
@@ -646,14 +645,12 @@ metrics:
 """
 
 
-def test_a_previous_month_alias_names_one_metric(tmp_path: Path) -> None:
+def test_a_previous_month_alias_names_one_metric(project_copy: Path, tmp_path: Path) -> None:
     """The scorecard joins each months model's previous month once for all its KPIs, so an alias of
     a previous-month input must name the same metric in every KPI: a KPI reusing
     tickets_resolved_change_pct's alias previous_resolved_ticket_count for tickets created is a
     compile error naming both, not a silent pick of one."""
-    project = tmp_path / "dbt_project"
-    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
-    (tmp_path / "seeds").symlink_to(REPO / "seeds")
+    project = project_copy
     (project / "models" / "marts" / "kpi" / "registry" / "_kpis__clash.yml").write_text(CLASHING_ALIAS)
     done = dbt(
         "compile",

@@ -4,10 +4,9 @@ no model is a compile error naming who asked, not an empty relation read silentl
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, dbt
+from tests.conftest import dbt
 
 MISNAMED = """\
 {%- set stored = previous_build_of('int_tickets__slaa') %}
@@ -15,10 +14,8 @@ select 1 as one
 """
 
 
-def test_previous_build_of_a_model_that_does_not_exist_fails_the_compile(tmp_path: Path) -> None:
-    project = tmp_path / "dbt_project"
-    shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
-    (tmp_path / "seeds").symlink_to(REPO / "seeds")
+def test_previous_build_of_a_model_that_does_not_exist_fails_the_compile(project_copy: Path, tmp_path: Path) -> None:
+    project = project_copy
     (project / "models" / "intermediate" / "incremental" / "int_misnamed_read.sql").write_text(MISNAMED)
     done = dbt(
         "compile",

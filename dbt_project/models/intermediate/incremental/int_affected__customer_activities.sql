@@ -23,11 +23,10 @@ raw_customer_activities as (
 retracted_rows as (
 
     select record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'crm'
         and entity_name = 'customer_activities'
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 

@@ -25,11 +25,10 @@ raw_responses as (
 retracted_rows as (
 
     select record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'survey'
         and entity_name = 'survey_responses'
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 

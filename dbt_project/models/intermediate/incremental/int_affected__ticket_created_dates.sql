@@ -7,12 +7,6 @@
 -- raw_meta.build_plan every day is affected.
 with
 
-build_plan as (
-
-    select * from {{ ref('stg_raw_meta__build_plan') }}
-
-),
-
 affected_tickets as (
 
     select ticket_id from {{ ref('int_affected__ticket_facts') }}
@@ -31,11 +25,10 @@ raw_tickets as (
 retracted_rows as (
 
     select record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'helpdesk'
         and entity_name = 'tickets'
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 

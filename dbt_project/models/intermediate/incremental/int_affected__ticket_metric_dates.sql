@@ -9,12 +9,6 @@
 -- days than the measures use (any event day), never fewer. With since_batch_id = 0 every day.
 with
 
-build_plan as (
-
-    select * from {{ ref('stg_raw_meta__build_plan') }}
-
-),
-
 affected_tickets as (
 
     select ticket_id from {{ ref('int_affected__ticket_facts') }}
@@ -39,11 +33,10 @@ raw_ticket_events as (
 retracted_rows as (
 
     select record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'helpdesk'
         and entity_name = 'ticket_events'
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 

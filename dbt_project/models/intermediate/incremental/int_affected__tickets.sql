@@ -39,11 +39,10 @@ retracted_rows as (
     select
         entity_name,
         record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'helpdesk'
         and entity_name in ('tickets', 'ticket_events')
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 

@@ -8,12 +8,6 @@
 -- sessions"). With since_batch_id = 0 in raw_meta.build_plan every session is affected.
 with
 
-build_plan as (
-
-    select * from {{ ref('stg_raw_meta__build_plan') }}
-
-),
-
 affected_sessions as (
 
     select session_id from {{ ref('int_affected__web_sessions') }}
@@ -39,11 +33,10 @@ raw_tickets as (
 retracted_rows as (
 
     select record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'helpdesk'
         and entity_name = 'tickets'
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 

@@ -7,12 +7,6 @@
 -- through their events. See DECISIONS.md "Incremental: web sessions".
 with
 
-build_plan as (
-
-    select * from {{ ref('stg_raw_meta__build_plan') }}
-
-),
-
 affected_events as (
 
     select event_id from {{ ref('int_affected__web_events') }}
@@ -31,11 +25,10 @@ raw_web_events as (
 retracted_rows as (
 
     select record
-    from {{ ref('stg_raw_meta__retracted_rows') }}
+    from {{ ref('int_affected__retracted_rows') }}
     where
         source_name = 'web'
         and entity_name = 'web_events'
-        and retracted_by_batch_id > (select build_plan.since_batch_id from build_plan)
 
 ),
 
