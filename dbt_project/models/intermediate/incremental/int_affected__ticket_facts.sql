@@ -1,40 +1,18 @@
 -- The tickets whose cut-off-dependent facts an incremental build recomputes: int_tickets__sla
 -- and fct_tickets delete these tickets' rows and compute them again. Those facts depend on the
 -- ticket's own rows (int_affected__tickets) and, for a ticket without a first reply, on the data
--- cut-off (the latest ticket event loaded): its first-response SLA status is 'breached' once the
--- cut-off is past the instant its target passes (int_tickets__first_response_due), 'pending'
--- before. So a ticket without a first reply is recomputed too when the status the tables hold
--- for it (int_affected__stored_sla_statuses) is not its status at this build's cut-off: the
--- cut-off passed its due instant, or moved back before it (a changed file removed the latest
--- events). A ticket with a first reply never reads the cut-off.
+-- cut-off (the latest ticket event loaded): its first-response SLA status
+-- (int_tickets__unreplied_first_response_status) is 'breached' once the cut-off is past the
+-- instant its target passes, 'pending' before. So a ticket without a first reply is recomputed
+-- too when the status the tables hold for it (int_affected__stored_sla_statuses) is not its
+-- status at this build's cut-off: the cut-off passed its due instant, or moved back before it
+-- (a changed file removed the latest events). A ticket with a first reply never reads the cut-off.
 -- With since_batch_id = 0 in raw_meta.build_plan every ticket is affected (a full recompute).
 with
 
 affected_tickets as (
 
     select ticket_id from {{ ref('int_affected__tickets') }}
-
-),
-
-first_response_due as (
-
-    select
-        ticket_id,
-        first_response_target_minutes,
-        first_response_due_at
-    from {{ ref('int_tickets__first_response_due') }}
-
-),
-
-first_replies as (
-
-    select ticket_id from {{ ref('int_tickets__first_reply') }}
-
-),
-
-data_cutoff as (
-
-    select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
 
 ),
 
@@ -48,19 +26,13 @@ stored_statuses as (
 
 ),
 
--- int_tickets__sla's rule for a ticket without a first reply, at this build's cut-off
+-- the status of each ticket without a first reply at this build's cut-off (int_tickets__sla's)
 unreplied_statuses as (
 
     select
-        first_response_due.ticket_id,
-        case
-            when first_response_due.first_response_target_minutes is null then null
-            when data_cutoff.data_cutoff_at > first_response_due.first_response_due_at then 'breached'
-            else 'pending'
-        end as first_response_sla_status
-    from first_response_due
-    cross join data_cutoff
-    anti join first_replies on first_response_due.ticket_id = first_replies.ticket_id
+        ticket_id,
+        first_response_sla_status
+    from {{ ref('int_tickets__unreplied_first_response_status') }}
 
 ),
 

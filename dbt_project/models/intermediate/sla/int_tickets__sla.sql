@@ -9,9 +9,9 @@
 -- depends_on: {{ ref('int_affected__ticket_facts') }}
 -- One row per ticket: SLA targets of its current priority and the SLA outcomes.
 -- Elapsed time is business minutes when the policy says so, calendar minutes otherwise.
--- First response: met / breached when replied (met = elapsed <= target); without a reply it is
--- breached once the data cut-off is past the instant the target passes
--- (int_tickets__first_response_due), else pending (not in the denominator).
+-- First response: met / breached when replied (met = elapsed <= target); without a reply the
+-- status at this build's data cut-off, breached or pending (not in the denominator), as
+-- int_tickets__unreplied_first_response_status states the rule.
 -- Resolution: met = first resolution within target; null when never resolved.
 -- Incremental: the tickets of int_affected__ticket_facts are deleted and computed again.
 with
@@ -70,18 +70,12 @@ business_minutes as (
 
 ),
 
-first_response_due as (
+unreplied_statuses as (
 
     select
         ticket_id,
-        first_response_due_at
-    from {{ ref('int_tickets__first_response_due') }}
-
-),
-
-data_cutoff as (
-
-    select data_cutoff_at from {{ ref('int_helpdesk__data_cutoff') }}
+        first_response_sla_status
+    from {{ ref('int_tickets__unreplied_first_response_status') }}
 
 ),
 
@@ -98,19 +92,17 @@ elapsed as (
             when sla_policies.uses_business_hours then business_minutes.first_response_business_minutes
             else first_replies.first_response_minutes
         end as first_response_elapsed_minutes,
-        coalesce(data_cutoff.data_cutoff_at > first_response_due.first_response_due_at, false)
-            as is_first_response_due_before_cutoff,
+        unreplied_statuses.first_response_sla_status as unreplied_first_response_sla_status,
         case
             when sla_policies.uses_business_hours then business_minutes.first_resolution_business_minutes
             else resolutions.first_resolution_minutes
         end as resolution_elapsed_minutes
     from tickets
-    cross join data_cutoff
     left join sla_policies on tickets.priority = sla_policies.priority
     left join first_replies on tickets.ticket_id = first_replies.ticket_id
     left join resolutions on tickets.ticket_id = resolutions.ticket_id
     left join business_minutes on tickets.ticket_id = business_minutes.ticket_id
-    left join first_response_due on tickets.ticket_id = first_response_due.ticket_id
+    left join unreplied_statuses on tickets.ticket_id = unreplied_statuses.ticket_id
 
 ),
 
@@ -127,8 +119,7 @@ classified as (
             when first_response_target_minutes is null then null
             when has_first_reply and first_response_elapsed_minutes <= first_response_target_minutes then 'met'
             when has_first_reply then 'breached'
-            when is_first_response_due_before_cutoff then 'breached'
-            else 'pending'
+            else unreplied_first_response_sla_status
         end as first_response_sla_status
     from elapsed
 
