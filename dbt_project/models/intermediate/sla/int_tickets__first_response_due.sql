@@ -9,7 +9,8 @@
 -- depends_on: {{ ref('int_affected__tickets') }}
 -- One row per ticket: its first-response target (seed sla_policies, current priority) and the
 -- instant that target passes. Without a first reply the first-response SLA is breached at every
--- data cut-off after first_response_due_at and pending at or before it (int_tickets__sla).
+-- data cut-off after first_response_due_at and pending at or before it
+-- (int_tickets__unreplied_first_response_status).
 --   calendar minutes: created_at + target.
 --   business minutes: the last instant t with F(t) <= F(created_at) + target, F the business
 --     clock of int_business_hours__windows. Inside a window that is where the clock reaches the
